@@ -1,0 +1,199 @@
+"""Create (or bring back to shape) the demo site: pages in English and French and demo accounts.
+
+Running it again changes nothing but the demo accounts' passwords, which are reset to the printed one.
+"""
+
+import os
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from wagtail.models import Locale, Page, Site
+
+from cms.models import HomePage, SiteBranding
+from network.choices import MemberCategory, StaffRole, Visibility
+from network.models import ExpertiseArea, Language, Member, Mission, User
+from network.services import ensure_member_profile, ensure_staff_groups, update_member_profile
+
+DEMO_PASSWORD_DEFAULT = "peacekeepers-demo-2014"
+
+HOME = {
+    "en": {
+        "title": "International Network of Female Police Peacekeepers",
+        "intro": (
+            "Women who serve, or have served, as police officers in United Nations peace operations, "
+            "supporting one another and opening the way for those who follow."
+        ),
+        "body": (
+            "<h2>Why the network exists</h2>"
+            "<p>The United Nations has sent police to peace operations since the 1960s. In 2009 only about "
+            "one UN police officer in fourteen was a woman, and the Global Effort set out to bring that share "
+            "to one in five.</p>"
+            "<h2>What members do together</h2>"
+            "<ul><li>Advocate at home and in missions for more women in UN policing.</li>"
+            "<li>Mentor one another as leaders and share what works in the field.</li>"
+            "<li>Train on preventing and investigating sexual and gender-based violence.</li>"
+            "<li>Meet at regional events and in the online Community of Practice.</li></ul>"
+        ),
+    },
+    "fr": {
+        "title": "Réseau international des femmes policières de maintien de la paix",
+        "intro": (
+            "Des femmes qui servent, ou ont servi, comme policières dans les opérations de paix des Nations "
+            "Unies, et qui s'épaulent pour ouvrir la voie à celles qui suivront."
+        ),
+        "body": (
+            "<h2>Pourquoi ce réseau</h2>"
+            "<p>Les Nations Unies déploient des policiers dans les opérations de paix depuis les années 1960. "
+            "En 2009, à peine une policière sur quatorze membres de la police des Nations Unies était une "
+            "femme ; l'Effort mondial visait à porter cette part à une sur cinq.</p>"
+            "<h2>Ce que font les membres ensemble</h2>"
+            "<ul><li>Plaider, chez elles et en mission, pour davantage de femmes dans la police des Nations "
+            "Unies.</li><li>Se mentorer comme dirigeantes et partager ce qui fonctionne sur le terrain.</li>"
+            "<li>Se former à la prévention des violences sexuelles et sexistes et aux enquêtes.</li>"
+            "<li>Se retrouver lors d'événements régionaux et dans la Communauté de pratique en ligne.</li></ul>"
+        ),
+    },
+}
+
+MEMBERS = [
+    # email, first, last, category, country, service, rank, missions, languages, expertise, bio
+    (
+        "amina.diallo@example.org", "Amina", "Diallo", MemberCategory.ACTIVE, "SN",
+        "Police nationale du Sénégal", "Commissaire", [("MINUSCA", 2019, None), ("MINUSMA", 2015, 2017)],
+        ["fr", "en"], ["sgbv-investigation", "community-policing"],
+        "Leads a specialised unit for survivors of violence and mentors new officers before deployment.",
+    ),
+    (
+        "grace.uwase@example.org", "Grace", "Uwase", MemberCategory.ACTIVE, "RW",
+        "Rwanda National Police", "Superintendent", [("UNMISS", 2018, 2021)],
+        ["en", "fr", "sw"], ["formed-police-units", "leadership"],
+        "Commanded a platoon of a formed police unit protecting civilians in South Sudan.",
+    ),
+    (
+        "maria.santos@example.org", "Maria", "Santos", MemberCategory.CIVILIAN, "PH",
+        "UN Police Division", "Gender adviser", [("UNMIT", 2009, 2012)],
+        ["en", "es"], ["gender-mainstreaming", "training"],
+        "Designs training on gender-responsive policing for host-State police services.",
+    ),
+    (
+        "ingrid.larsen@example.org", "Ingrid", "Larsen", MemberCategory.HONORARY, "NO",
+        "Retired", "Former Police Commissioner", [("UNMIL", 2007, 2010), ("UNMIK", 2001, 2003)],
+        ["en"], ["leadership", "mentoring"],
+        "After thirty years of service she mentors women preparing for their first mission.",
+    ),
+    (
+        "lucia.romero@example.org", "Lucía", "Romero", MemberCategory.OBSERVER, "CL",
+        "Academia de Ciencias Policiales", "Researcher", [],
+        ["es", "en"], ["training"],
+        "Studies how police academies prepare officers for international deployment.",
+    ),
+]
+
+STAFF = [
+    # email, first, last, role, superuser
+    ("editor@example.org", "Elena", "Editor", StaffRole.EDITOR, False),
+    ("moderator@example.org", "Mona", "Moderator", StaffRole.MODERATOR, False),
+    ("officer@example.org", "Olivia", "Officer", StaffRole.MEMBERSHIP_OFFICER, False),
+    ("admin@example.org", "Ada", "Administrator", StaffRole.ADMINISTRATOR, True),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo site and demo accounts (safe to run again)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-passwords", action="store_true", help="Do not print the demo password.")
+
+    def handle(self, *args, **options):
+        if os.environ.get("DJANGO_ENV") == "production":
+            raise CommandError("seed_demo creates accounts with a known password; it refuses to run in production.")
+        password = os.environ.get("DEMO_PASSWORD") or DEMO_PASSWORD_DEFAULT
+        with transaction.atomic():
+            ensure_staff_groups()
+            self._pages()
+            accounts = self._members(password) + self._staff(password)
+        self.stdout.write(self.style.SUCCESS("Demo site ready."))
+        if not options["quiet_passwords"]:
+            self.stdout.write(f"Demo accounts (password for all: {password}):")
+            for email, label in accounts:
+                self.stdout.write(f"  {email:<28} {label}")
+            self.stdout.write("Staff accounts set up two-factor authentication on their first visit to /admin/.")
+
+    def _pages(self) -> None:
+        english = Locale.objects.get_or_create(language_code="en")[0]
+        french = Locale.objects.get_or_create(language_code="fr")[0]
+        root = Page.get_first_root_node()
+        site = Site.objects.filter(is_default_site=True).first()
+        home = HomePage.objects.filter(locale=english).first()
+        if home is None:
+            # Wagtail's placeholder "Welcome" page holds the slug "home" and the default site: replace it.
+            placeholder = site.root_page if site and not isinstance(site.root_page.specific, HomePage) else None
+            if placeholder is not None:
+                Page.objects.filter(pk=placeholder.pk).update(slug="wagtail-placeholder")
+            home = root.add_child(instance=HomePage(slug="home", locale=english, **HOME["en"]))
+            home.save_revision().publish()
+            if site is None:
+                site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+            site.root_page = home
+            site.site_name = "Peacekeepers Network"
+            site.save()
+            if placeholder is not None and not placeholder.get_children().exists():
+                placeholder.delete()
+        if not home.has_translation(french):
+            translation = home.copy_for_translation(french)
+            for field, value in HOME["fr"].items():
+                setattr(translation, field, value)
+            translation.save_revision().publish()
+        branding = SiteBranding.for_site(site)
+        branding.site_name = "Peacekeepers Network"
+        branding.tagline = "Women in UN policing, together"
+        branding.save()
+
+    def _user(self, email: str, first: str, last: str, password: str) -> User:
+        user, _created = User.objects.get_or_create(email=email, defaults={"first_name": first, "last_name": last})
+        user.set_password(password)
+        user.save()
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        return user
+
+    def _members(self, password: str) -> list[tuple[str, str]]:
+        accounts = []
+        for email, first, last, category, country, service, rank, missions, languages, expertise, bio in MEMBERS:
+            user = self._user(email, first, last, password)
+            member = ensure_member_profile(user)
+            Member.objects.filter(pk=member.pk).update(category=category)
+            # Demo members share with the network, except the bio which they keep to members in general.
+            visibility = {field: Visibility.NETWORK for field in Member.VISIBLE_FIELDS}
+            visibility["bio"] = Visibility.MEMBERS
+            update_member_profile(
+                member,
+                actor=user,
+                first_name=first,
+                last_name=last,
+                fields={"country": country, "police_service": service, "rank": rank, "bio": bio},
+                languages=Language.objects.filter(code__in=languages),
+                expertise=ExpertiseArea.objects.filter(slug__in=expertise),
+                visibility=visibility,
+                missions=[
+                    {"mission": Mission.objects.get(acronym=acronym), "start_year": start, "end_year": end}
+                    for acronym, start, end in missions
+                ],
+            )
+            accounts.append((email, f"{category.label} member"))
+        return accounts
+
+    def _staff(self, password: str) -> list[tuple[str, str]]:
+        accounts = []
+        for email, first, last, role, superuser in STAFF:
+            user = self._user(email, first, last, password)
+            ensure_member_profile(user)
+            user.is_staff = superuser
+            user.is_superuser = superuser
+            user.save(update_fields=["is_staff", "is_superuser"])
+            user.groups.add(Group.objects.get(name=role.value))
+            accounts.append((email, str(role.label)))
+        return accounts

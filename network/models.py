@@ -1,0 +1,213 @@
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from network.choices import EmailState, MemberCategory, Visibility
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person with an account; the email address is the login."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class Mission(models.Model):
+    """A UN peace operation a member may have served in."""
+
+    acronym = models.CharField(_("acronym"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    country = CountryField(_("host country"), blank=True)
+
+    class Meta:
+        ordering = ["acronym"]
+        verbose_name = _("UN mission")
+        verbose_name_plural = _("UN missions")
+
+    def __str__(self) -> str:
+        return self.acronym
+
+
+class Language(models.Model):
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self) -> str:
+        return str(_(self.name))
+
+
+class ExpertiseArea(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("area of expertise")
+        verbose_name_plural = _("areas of expertise")
+
+    def __str__(self) -> str:
+        return str(_(self.name))
+
+
+private_storage = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+def member_photo_path(instance: "Member", filename: str) -> str:
+    # A random name: the file name must not reveal who is pictured.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"member-photos/{uuid.uuid4().hex}.{extension}"
+
+
+class Member(models.Model):
+    """The membership profile of a user. An empty category means the person has not been admitted yet."""
+
+    # The fields whose audience the member chooses; everything else is never shown to others.
+    VISIBLE_FIELDS = (
+        "country",
+        "police_service",
+        "rank",
+        "missions",
+        "languages",
+        "expertise",
+        "bio",
+        "photo",
+    )
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    category = models.CharField(_("category"), max_length=20, choices=MemberCategory.choices, blank=True)
+    country = CountryField(_("country"), blank=True)
+    police_service = models.CharField(_("police service or employer"), max_length=200, blank=True)
+    rank = models.CharField(_("rank or title"), max_length=100, blank=True)
+    languages = models.ManyToManyField(Language, blank=True, verbose_name=_("languages"))
+    expertise = models.ManyToManyField(ExpertiseArea, blank=True, verbose_name=_("areas of expertise"))
+    bio = models.TextField(_("short biography"), max_length=1500, blank=True)
+    photo = models.ImageField(_("photo"), upload_to=member_photo_path, storage=private_storage, blank=True)
+    visibility = models.JSONField(_("field visibility"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        indexes = [models.Index(fields=["category"])]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or _("Member")
+
+    def visibility_of(self, field: str) -> str:
+        # Anything not chosen explicitly is private: profiles are private by default.
+        value = self.visibility.get(field, Visibility.PRIVATE)
+        return value if value in Visibility.values else Visibility.PRIVATE
+
+
+class MissionService(models.Model):
+    """One deployment of a member to a UN mission."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="missions")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, verbose_name=_("mission"))
+    start_year = models.PositiveSmallIntegerField(
+        _("from (year)"), validators=[MinValueValidator(1948), MaxValueValidator(2100)]
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("to (year)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1948), MaxValueValidator(2100)],
+        help_text=_("Leave empty while still deployed."),
+    )
+
+    class Meta:
+        ordering = ["-start_year"]
+        verbose_name = _("mission served")
+        verbose_name_plural = _("missions served")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__isnull=True) | models.Q(end_year__gte=models.F("start_year")),
+                name="mission_service_years_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        end = self.end_year or "…"
+        return f"{self.mission} ({self.start_year}–{end})"
+
+
+class OutboundEmail(models.Model):
+    """An email waiting for, or done with, delivery by a Celery worker."""
+
+    state = models.CharField(max_length=10, choices=EmailState.choices, default=EmailState.QUEUED)
+    subject = models.CharField(max_length=998)
+    from_email = models.CharField(max_length=320)
+    to = models.JSONField(default=list)
+    cc = models.JSONField(default=list)
+    bcc = models.JSONField(default=list)
+    reply_to = models.JSONField(default=list)
+    headers = models.JSONField(default=dict)
+    body = models.TextField()
+    html_body = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"

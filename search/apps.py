@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    # "search" alone would read as Wagtail's search in the admin; the label stays short for migrations.
+    name = "search"
+    verbose_name = "Site search"
