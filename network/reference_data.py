@@ -7,7 +7,11 @@ MISSIONS = [
     ("BINUH", "United Nations Integrated Office in Haiti", "HT"),
     ("MINURCAT", "United Nations Mission in the Central African Republic and Chad", "TD"),
     ("MINURSO", "United Nations Mission for the Referendum in Western Sahara", "EH"),
-    ("MINUSCA", "United Nations Multidimensional Integrated Stabilization Mission in the Central African Republic", "CF"),
+    (
+        "MINUSCA",
+        "United Nations Multidimensional Integrated Stabilization Mission in the Central African Republic",
+        "CF",
+    ),
     ("MINUSMA", "United Nations Multidimensional Integrated Stabilization Mission in Mali", "ML"),
     ("MINUSTAH", "United Nations Stabilization Mission in Haiti", "HT"),
     ("MONUC", "United Nations Organization Mission in the Democratic Republic of the Congo", "CD"),

@@ -25,9 +25,7 @@ def deliver_email(self, email_id: int) -> bool:
 def retry_unsent_emails() -> int:
     """Queue again the emails whose task was lost (e.g. broker restarted before a worker took it)."""
     stale = timezone.now() - timedelta(minutes=10)
-    ids = list(
-        OutboundEmail.objects.filter(state=EmailState.QUEUED, created_at__lt=stale).values_list("pk", flat=True)
-    )
+    ids = list(OutboundEmail.objects.filter(state=EmailState.QUEUED, created_at__lt=stale).values_list("pk", flat=True))
     for email_id in ids:
         deliver_email.delay(email_id)
     return len(ids)

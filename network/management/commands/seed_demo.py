@@ -9,9 +9,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from wagtail.models import Locale, Page, Site
 
-from cms.models import HomePage, SiteBranding
+from cms.services import ensure_home_pages
 from network.choices import MemberCategory, StaffRole, Visibility
 from network.models import ExpertiseArea, Language, Member, Mission, User
 from network.services import ensure_member_profile, ensure_staff_groups, update_member_profile
@@ -60,33 +59,68 @@ HOME = {
 MEMBERS = [
     # email, first, last, category, country, service, rank, missions, languages, expertise, bio
     (
-        "amina.diallo@example.org", "Amina", "Diallo", MemberCategory.ACTIVE, "SN",
-        "Police nationale du Sénégal", "Commissaire", [("MINUSCA", 2019, None), ("MINUSMA", 2015, 2017)],
-        ["fr", "en"], ["sgbv-investigation", "community-policing"],
+        "amina.diallo@example.org",
+        "Amina",
+        "Diallo",
+        MemberCategory.ACTIVE,
+        "SN",
+        "Police nationale du Sénégal",
+        "Commissaire",
+        [("MINUSCA", 2019, None), ("MINUSMA", 2015, 2017)],
+        ["fr", "en"],
+        ["sgbv-investigation", "community-policing"],
         "Leads a specialised unit for survivors of violence and mentors new officers before deployment.",
     ),
     (
-        "grace.uwase@example.org", "Grace", "Uwase", MemberCategory.ACTIVE, "RW",
-        "Rwanda National Police", "Superintendent", [("UNMISS", 2018, 2021)],
-        ["en", "fr", "sw"], ["formed-police-units", "leadership"],
+        "grace.uwase@example.org",
+        "Grace",
+        "Uwase",
+        MemberCategory.ACTIVE,
+        "RW",
+        "Rwanda National Police",
+        "Superintendent",
+        [("UNMISS", 2018, 2021)],
+        ["en", "fr", "sw"],
+        ["formed-police-units", "leadership"],
         "Commanded a platoon of a formed police unit protecting civilians in South Sudan.",
     ),
     (
-        "maria.santos@example.org", "Maria", "Santos", MemberCategory.CIVILIAN, "PH",
-        "UN Police Division", "Gender adviser", [("UNMIT", 2009, 2012)],
-        ["en", "es"], ["gender-mainstreaming", "training"],
+        "maria.santos@example.org",
+        "Maria",
+        "Santos",
+        MemberCategory.CIVILIAN,
+        "PH",
+        "UN Police Division",
+        "Gender adviser",
+        [("UNMIT", 2009, 2012)],
+        ["en", "es"],
+        ["gender-mainstreaming", "training"],
         "Designs training on gender-responsive policing for host-State police services.",
     ),
     (
-        "ingrid.larsen@example.org", "Ingrid", "Larsen", MemberCategory.HONORARY, "NO",
-        "Retired", "Former Police Commissioner", [("UNMIL", 2007, 2010), ("UNMIK", 2001, 2003)],
-        ["en"], ["leadership", "mentoring"],
+        "ingrid.larsen@example.org",
+        "Ingrid",
+        "Larsen",
+        MemberCategory.HONORARY,
+        "NO",
+        "Retired",
+        "Former Police Commissioner",
+        [("UNMIL", 2007, 2010), ("UNMIK", 2001, 2003)],
+        ["en"],
+        ["leadership", "mentoring"],
         "After thirty years of service she mentors women preparing for their first mission.",
     ),
     (
-        "lucia.romero@example.org", "Lucía", "Romero", MemberCategory.OBSERVER, "CL",
-        "Academia de Ciencias Policiales", "Researcher", [],
-        ["es", "en"], ["training"],
+        "lucia.romero@example.org",
+        "Lucía",
+        "Romero",
+        MemberCategory.OBSERVER,
+        "CL",
+        "Academia de Ciencias Policiales",
+        "Researcher",
+        [],
+        ["es", "en"],
+        ["training"],
         "Studies how police academies prepare officers for international deployment.",
     ),
 ]
@@ -122,42 +156,13 @@ class Command(BaseCommand):
             self.stdout.write("Staff accounts set up two-factor authentication on their first visit to /admin/.")
 
     def _pages(self) -> None:
-        english = Locale.objects.get_or_create(language_code="en")[0]
-        french = Locale.objects.get_or_create(language_code="fr")[0]
-        root = Page.get_first_root_node()
-        site = Site.objects.filter(is_default_site=True).first()
-        home = HomePage.objects.filter(locale=english).first()
-        if home is None:
-            # Wagtail's placeholder "Welcome" page holds the slug "home" and the default site: replace it.
-            placeholder = site.root_page if site and not isinstance(site.root_page.specific, HomePage) else None
-            if placeholder is not None:
-                Page.objects.filter(pk=placeholder.pk).update(slug="wagtail-placeholder")
-            home = root.add_child(instance=HomePage(slug="home", locale=english, **HOME["en"]))
-            home.save_revision().publish()
-            if site is None:
-                site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
-            site.root_page = home
-            site.site_name = "Peacekeepers Network"
-            site.save()
-            if placeholder is not None and not placeholder.get_children().exists():
-                placeholder.delete()
-        if not home.has_translation(french):
-            translation = home.copy_for_translation(french)
-            for field, value in HOME["fr"].items():
-                setattr(translation, field, value)
-            translation.save_revision().publish()
-        branding = SiteBranding.for_site(site)
-        branding.site_name = "Peacekeepers Network"
-        branding.tagline = "Women in UN policing, together"
-        branding.save()
+        ensure_home_pages(HOME, site_name="Peacekeepers Network", tagline="Women in UN policing, together")
 
     def _user(self, email: str, first: str, last: str, password: str) -> User:
         user, _created = User.objects.get_or_create(email=email, defaults={"first_name": first, "last_name": last})
         user.set_password(password)
         user.save()
-        EmailAddress.objects.update_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         return user
 
     def _members(self, password: str) -> list[tuple[str, str]]:
