@@ -1,0 +1,522 @@
+"""HTTP benchmark: the site under gunicorn, PostgreSQL and Redis, loaded with wrk.
+
+Run it with `make bench` (or `.venv/bin/python tests/bench/http_bench.py` from the project root). It needs
+PostgreSQL on 127.0.0.1:5432 (user postgres, trust authentication), Redis on 127.0.0.1:6379 and `wrk`
+(installed with apt-get when missing and the script runs as root). About a minute and a half on two cores.
+
+What it does:
+1. drops and recreates the database `peacekeepers_bench`, empties Redis database 2, runs `migrate` and
+   `seed_demo` (development mode: seed_demo refuses production) and `collectstatic` (production mode, for
+   whitenoise's manifest), then logs the demo member amina.diallo@example.org in to get a session cookie;
+2. starts gunicorn (2 sync workers, DJANGO_ENV=production, no access log) on a free port of 127.0.0.1;
+3. checks that every endpoint answers 200 (the profile page as the logged-in member, the home page from the
+   anonymous page cache), then for each one runs wrk for 3 s to warm up and 15 s to measure, with
+   8 connections (8 concurrent users);
+4. reads each gunicorn worker's resident memory (VmRSS) and stops gunicorn, whatever happened.
+
+It measures requests/s, p50 and p95 latency and non-2xx responses for the bare Django view `/healthz/`
+(the ceiling of the stack: no database, no cache), the anonymous home page `/en/` and the member's own
+profile `/en/members/me/`, and compares them with the targets: home page at least 50 % of the bare view's
+throughput, profile p95 under 150 ms, each worker under 250 MiB. The results are printed and written to
+`bench-results/http.md`. Missing targets do not fail the run (it is a measurement, not a test); a broken
+setup or an endpoint that does not answer 200 does.
+"""
+
+from __future__ import annotations
+
+import datetime
+import http.client
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import BinaryIO
+
+import psycopg
+import redis
+from psycopg import sql
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+RESULTS_FILE = PROJECT_ROOT / "bench-results" / "http.md"
+GUNICORN_LOG = PROJECT_ROOT / "bench-results" / "gunicorn.log"
+BIN_DIR = Path(sys.executable).parent
+
+DATABASE_NAME = "peacekeepers_bench"
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE_NAME}"
+REDIS_URL = "redis://127.0.0.1:6379/2"
+MEMBER_EMAIL = "amina.diallo@example.org"
+
+WORKERS = 2
+CONNECTIONS = 8  # one connection per concurrent user
+WRK_THREADS = 2
+WARMUP_SECONDS = 3
+MEASURE_SECONDS = 15
+
+HOME_TO_BARE_TARGET = 0.50
+PROFILE_P95_TARGET_MS = 150.0
+WORKER_RSS_TARGET_MIB = 250.0
+
+# Variables that switch on services this benchmark does not set up; left out so every run is the same.
+UNSET_VARIABLES = (
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_DEBUG",
+    "ELASTICSEARCH_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "CELERY_TASK_ALWAYS_EAGER",
+    "SQLITE_PATH",
+    "CACHE_KEY_PREFIX",
+)
+
+# wrk's --latency shows 50/75/90/99 only, so the done() hook prints what we need on one parseable line.
+# Each wrk thread has its own Lua state: counters live in the threads and are summed in done().
+WRK_SCRIPT = """
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  non2xx = 0
+  cache_hits = 0
+end
+
+function response(status, headers, body)
+  if status < 200 or status > 299 then
+    non2xx = non2xx + 1
+  end
+  for name, value in pairs(headers) do
+    if string.lower(name) == "x-page-cache" and value == "hit" then
+      cache_hits = cache_hits + 1
+    end
+  end
+end
+
+function done(summary, latency, requests)
+  local non2xx_total, hits_total = 0, 0
+  for _, thread in ipairs(threads) do
+    non2xx_total = non2xx_total + thread:get("non2xx")
+    hits_total = hits_total + thread:get("cache_hits")
+  end
+  local errors = summary.errors
+  io.write(string.format(
+    "BENCH-RESULT requests=%d duration_us=%d p50_us=%d p95_us=%d non2xx=%d cache_hits=%d socket_errors=%d\\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    non2xx_total, hits_total, errors.connect + errors.read + errors.write + errors.timeout))
+end
+"""
+
+
+class BenchError(Exception):
+    """A setup step failed; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    label: str
+    path: str
+    logged_in: bool = False
+    must_contain: str = ""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    requests: int
+    requests_per_second: float
+    p50_ms: float
+    p95_ms: float
+    non_2xx: int
+    cache_hits: int
+    socket_errors: int
+
+
+BARE_VIEW = Endpoint("bare Django view", "/healthz/", must_contain="ok")
+HOME_PAGE = Endpoint("anonymous home page", "/en/")
+PROFILE_PAGE = Endpoint("member's profile page", "/en/members/me/", logged_in=True, must_contain="Edit my profile")
+ENDPOINTS = (BARE_VIEW, HOME_PAGE, PROFILE_PAGE)
+
+
+def run(command: Sequence[str | Path], *, env: dict[str, str] | None = None) -> str:
+    """Run a command from the project root and return its output; on failure raise with its output."""
+    completed = subprocess.run(  # noqa: S603 -- fixed commands built in this file, no shell
+        [str(part) for part in command],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        output = (completed.stdout + completed.stderr).strip()
+        raise BenchError(f"`{' '.join(map(str, command))}` failed (exit {completed.returncode}):\n{output}")
+    return completed.stdout
+
+
+def bench_environment(*, production: bool, secret_key: str) -> dict[str, str]:
+    environment = {name: value for name, value in os.environ.items() if name not in UNSET_VARIABLES}
+    environment.update(
+        DJANGO_SECRET_KEY=secret_key,
+        DATABASE_URL=DATABASE_URL,
+        REDIS_URL=REDIS_URL,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        EMAIL_URL="smtp://127.0.0.1:25",
+        SECURE_SSL_REDIRECT="false",  # plain http on 127.0.0.1, no TLS proxy in front
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    if production:
+        environment["DJANGO_ENV"] = "production"
+    else:
+        environment.pop("DJANGO_ENV", None)
+    return environment
+
+
+def check_services() -> None:
+    try:
+        with psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3) as connection:
+            connection.execute("SELECT 1")
+    except psycopg.Error as error:
+        raise BenchError(
+            f"PostgreSQL is not reachable at 127.0.0.1:5432 as user postgres ({error}).\n"
+            "Start it with `service postgresql start` (or `pg_ctlcluster <version> main start`)."
+        ) from error
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        raise BenchError(
+            f"Redis is not reachable at 127.0.0.1:6379 ({error}).\n"
+            "Start it with `service redis-server start` (or `redis-server --daemonize yes`)."
+        ) from error
+
+
+def find_wrk() -> str:
+    """Return the path of wrk, installing Debian's package first when missing and running as root."""
+    wrk = shutil.which("wrk")
+    if wrk:
+        return wrk
+    apt_get = shutil.which("apt-get")
+    if os.geteuid() != 0 or apt_get is None:
+        raise BenchError("wrk is not installed. Install it with `sudo apt-get install -y wrk` and run again.")
+    print("wrk is missing: running `apt-get update` and `apt-get install -y wrk` …", flush=True)
+    apt_environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run([apt_get, "update", "-qq"], env=apt_environment)
+    run([apt_get, "install", "-y", "-qq", "wrk"], env=apt_environment)
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise BenchError("apt-get installed wrk but it is not on PATH.")
+    return wrk
+
+
+def reset_database_and_cache() -> None:
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        name = sql.Identifier(DATABASE_NAME)
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    # Database 2 belongs to the benchmark: stale page-cache generations or sessions would skew the run.
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def prepare_site(*, development: dict[str, str], production: dict[str, str]) -> None:
+    python = sys.executable
+    run([python, "manage.py", "migrate", "--noinput"], env=development)
+    run([python, "manage.py", "seed_demo", "--quiet-passwords"], env=development)
+    # The manifest storage exists only in production, so collectstatic must run with production settings.
+    run([python, "manage.py", "collectstatic", "--noinput"], env=production)
+
+
+def create_member_session(production: dict[str, str]) -> dict[str, str]:
+    """Log the demo member in and return the session cookie; the server must share its secret key."""
+    code = (
+        "from django.conf import settings\n"
+        "from django.contrib.auth import get_user_model\n"
+        "from django.test import Client\n"
+        "client = Client()\n"
+        f"client.force_login(get_user_model().objects.get(email={MEMBER_EMAIL!r}))\n"
+        "name = settings.SESSION_COOKIE_NAME\n"
+        "print(f'SESSION-COOKIE {name} {client.cookies[name].value}')\n"
+    )
+    output = run([sys.executable, "manage.py", "shell", "-c", code], env=production)
+    for line in output.splitlines():
+        if line.startswith("SESSION-COOKIE "):
+            _marker, name, value = line.split(" ", 2)
+            return {name: value}
+    raise BenchError(f"No session cookie in the output of `manage.py shell`:\n{output}")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def http_get(port: int, path: str, cookies: dict[str, str]) -> tuple[int, dict[str, str], str, dict[str, str]]:
+    """GET without following redirects; return status, headers (lower-case names), body and new cookies."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Cookie": cookie_header(cookies)} if cookies else {})
+        response = connection.getresponse()
+        body = response.read().decode("utf-8", errors="replace")
+        headers = {name.lower(): value for name, value in response.getheaders()}
+        set_cookies: dict[str, str] = {}
+        for raw in response.headers.get_all("Set-Cookie") or []:
+            set_cookies.update({name: morsel.value for name, morsel in SimpleCookie(raw).items()})
+        return response.status, headers, body, set_cookies
+    finally:
+        connection.close()
+
+
+class GunicornServer:
+    """gunicorn as a child process; use it as a context manager so it is always stopped."""
+
+    def __init__(self, environment: dict[str, str], port: int) -> None:
+        self.environment = environment
+        self.port = port
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_file: BinaryIO | None = None
+
+    def __enter__(self) -> GunicornServer:
+        gunicorn = BIN_DIR / "gunicorn"
+        if not gunicorn.exists():
+            raise BenchError(f"{gunicorn} not found: run `make venv` first.")
+        GUNICORN_LOG.parent.mkdir(exist_ok=True)
+        self.log_file = GUNICORN_LOG.open("wb")
+        command = [
+            str(gunicorn),
+            "config.wsgi:application",
+            f"--workers={WORKERS}",
+            f"--bind=127.0.0.1:{self.port}",
+            "--log-level=warning",
+        ]
+        # A session of its own, so a Ctrl-C in the terminal reaches this script, which then stops gunicorn.
+        self.process = subprocess.Popen(  # noqa: S603 -- fixed command, no shell
+            command,
+            cwd=PROJECT_ROOT,
+            env=self.environment,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self._wait_until_ready()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # graceful: the master stops its workers
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        if self.log_file is not None:
+            self.log_file.close()
+
+    def _wait_until_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise BenchError(f"gunicorn exited with code {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                if http_get(self.port, BARE_VIEW.path, {})[0] == 200 and len(self.worker_pids()) == WORKERS:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise BenchError(f"gunicorn did not answer {BARE_VIEW.path} within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 40) -> str:
+        if self.log_file is not None:
+            self.log_file.flush()
+        text = GUNICORN_LOG.read_text(errors="replace") if GUNICORN_LOG.exists() else ""
+        return "\n".join(text.splitlines()[-lines:]) or "(no output)"
+
+    def worker_pids(self) -> list[int]:
+        """The master's children, found through each process's parent pid in /proc."""
+        assert self.process is not None
+        children = []
+        for stat_file in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                stat = stat_file.read_text()
+            except OSError:
+                continue  # the process ended while we were looking
+            # The command name in parentheses may contain spaces; the fields after it are fixed.
+            parent_pid = int(stat.rsplit(")", 1)[1].split()[1])
+            if parent_pid == self.process.pid:
+                children.append(int(stat_file.parent.name))
+        return sorted(children)
+
+
+def resident_memory_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024  # reported in kB
+    raise BenchError(f"No VmRSS for process {pid}.")
+
+
+def verify_endpoint(port: int, endpoint: Endpoint, cookies: dict[str, str]) -> dict[str, str]:
+    """Fail loudly unless the endpoint answers 200 with the expected page; return the cookies to load it with.
+
+    It is requested twice, keeping cookies it sets (a CSRF cookie, say) as a browser would, so the load
+    run sees the steady state: for the home page, a response from the anonymous page cache.
+    """
+    cookies = dict(cookies)
+    for _request in range(2):
+        status, headers, body, set_cookies = http_get(port, endpoint.path, cookies)
+        if status != 200:
+            where = f" (redirected to {headers['location']})" if "location" in headers else ""
+            raise BenchError(f"GET {endpoint.path} answered {status}{where}; expected 200.")
+        if endpoint.must_contain and endpoint.must_contain not in body:
+            raise BenchError(f"GET {endpoint.path} answered 200 but without {endpoint.must_contain!r}.")
+        cookies.update(set_cookies)
+    if endpoint is HOME_PAGE and headers.get("x-page-cache") != "hit":
+        print(
+            f"  WARNING: the second GET {endpoint.path} was not served from the page cache "
+            f"(X-Page-Cache: {headers.get('x-page-cache', 'absent')}).",
+            flush=True,
+        )
+    return cookies
+
+
+def run_wrk(wrk: str, script: Path, port: int, endpoint: Endpoint, cookies: dict[str, str], seconds: int) -> LoadResult:
+    command = [
+        wrk,
+        f"--threads={WRK_THREADS}",
+        f"--connections={CONNECTIONS}",
+        f"--duration={seconds}s",
+        "--timeout=5s",
+        f"--script={script}",
+    ]
+    if cookies:
+        command += ["--header", f"Cookie: {cookie_header(cookies)}"]
+    output = run([*command, f"http://127.0.0.1:{port}{endpoint.path}"])
+    for line in output.splitlines():
+        if line.startswith("BENCH-RESULT "):
+            values = {key: int(value) for key, value in (pair.split("=") for pair in line.split()[1:])}
+            return LoadResult(
+                requests=values["requests"],
+                requests_per_second=values["requests"] / (values["duration_us"] / 1e6),
+                p50_ms=values["p50_us"] / 1000,
+                p95_ms=values["p95_us"] / 1000,
+                non_2xx=values["non2xx"],
+                cache_hits=values["cache_hits"],
+                socket_errors=values["socket_errors"],
+            )
+    raise BenchError(f"wrk printed no BENCH-RESULT line:\n{output}")
+
+
+def git_revision() -> str:
+    try:
+        revision = run(["git", "rev-parse", "--short", "HEAD"]).strip()
+        dirty = run(["git", "status", "--porcelain", "--untracked-files=no"]).strip()
+    except (BenchError, OSError):
+        return "unknown"
+    return f"{revision}{' (with uncommitted changes)' if dirty else ''}"
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "NOT met"
+
+
+def report(results: dict[Endpoint, LoadResult], worker_rss: dict[int, float]) -> str:
+    lines = [
+        "# HTTP benchmark",
+        "",
+        f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC · revision {git_revision()} · "
+        f"{platform.node()} ({os.cpu_count()} CPUs, Python {platform.python_version()})",
+        "",
+        f"gunicorn, {WORKERS} sync workers, DJANGO_ENV=production, PostgreSQL + Redis on 127.0.0.1 · "
+        f"wrk {WRK_THREADS} threads, {CONNECTIONS} connections, {WARMUP_SECONDS} s warm-up + "
+        f"{MEASURE_SECONDS} s per endpoint",
+        "",
+        "| endpoint | requests/s | p50 ms | p95 ms | non-2xx |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for endpoint, result in results.items():
+        lines.append(
+            f"| {endpoint.label} `{endpoint.path}` | {result.requests_per_second:,.0f} | {result.p50_ms:.1f} | "
+            f"{result.p95_ms:.1f} | {result.non_2xx + result.socket_errors} |"
+        )
+    bare, home, profile = results[BARE_VIEW], results[HOME_PAGE], results[PROFILE_PAGE]
+    ratio = home.requests_per_second / bare.requests_per_second
+    largest_rss = max(worker_rss.values())
+    rss_list = ", ".join(f"{rss:.0f} MiB (pid {pid})" for pid, rss in worker_rss.items())
+    lines += [
+        "",
+        "## Targets",
+        "",
+        f"- anonymous home page / bare view throughput: {ratio:.0%} (target ≥ {HOME_TO_BARE_TARGET:.0%}) — "
+        f"{verdict(ratio >= HOME_TO_BARE_TARGET)}; {home.cache_hits / max(home.requests, 1):.0%} of "
+        "home page responses came from the page cache",
+        f"- member's profile page p95 at {CONNECTIONS} concurrent users: {profile.p95_ms:.1f} ms "
+        f"(target < {PROFILE_P95_TARGET_MS:.0f} ms) — {verdict(profile.p95_ms < PROFILE_P95_TARGET_MS)}",
+        f"- gunicorn worker RSS after the run: {rss_list} (target < {WORKER_RSS_TARGET_MIB:.0f} MiB each) — "
+        f"{verdict(largest_rss < WORKER_RSS_TARGET_MIB)}",
+    ]
+    if any(result.socket_errors for result in results.values()):
+        lines += ["", "Non-2xx includes connection errors and timeouts reported by wrk."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    started = time.monotonic()
+    try:
+        print("Checking PostgreSQL, Redis and wrk …", flush=True)
+        check_services()
+        wrk = find_wrk()
+        secret_key = secrets.token_urlsafe(48)  # 64 characters, new for every run
+        development = bench_environment(production=False, secret_key=secret_key)
+        production = bench_environment(production=True, secret_key=secret_key)
+
+        print(f"Recreating database {DATABASE_NAME}, emptying Redis DB 2, migrating and seeding …", flush=True)
+        reset_database_and_cache()
+        prepare_site(development=development, production=production)
+        member_cookies = create_member_session(production)
+
+        results: dict[Endpoint, LoadResult] = {}
+        with tempfile.TemporaryDirectory(prefix="http-bench-") as scratch:
+            script = Path(scratch) / "report.lua"
+            script.write_text(WRK_SCRIPT)
+            port = free_port()
+            print(f"Starting gunicorn ({WORKERS} workers) on 127.0.0.1:{port} …", flush=True)
+            with GunicornServer(production, port) as server:
+                for number, endpoint in enumerate(ENDPOINTS, start=1):
+                    print(f"[{number}/{len(ENDPOINTS)}] {endpoint.label} ({endpoint.path}) …", flush=True)
+                    cookies = verify_endpoint(port, endpoint, member_cookies if endpoint.logged_in else {})
+                    run_wrk(wrk, script, port, endpoint, cookies, WARMUP_SECONDS)
+                    results[endpoint] = run_wrk(wrk, script, port, endpoint, cookies, MEASURE_SECONDS)
+                worker_rss = {pid: resident_memory_mib(pid) for pid in server.worker_pids()}
+                if len(worker_rss) != WORKERS:
+                    raise BenchError(
+                        f"Expected {WORKERS} gunicorn workers, found {len(worker_rss)}:\n{server.log_tail()}"
+                    )
+    except BenchError as error:
+        print(f"\nBenchmark failed: {error}", file=sys.stderr)
+        return 1
+
+    text = report(results, worker_rss)
+    RESULTS_FILE.parent.mkdir(exist_ok=True)
+    RESULTS_FILE.write_text(text)
+    print()
+    print(text)
+    print(f"Written to {RESULTS_FILE.relative_to(PROJECT_ROOT)} in {time.monotonic() - started:.0f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

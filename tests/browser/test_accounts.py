@@ -1,0 +1,178 @@
+import re
+import time
+from collections.abc import Callable
+
+import pytest
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.contrib.auth.models import Group
+from playwright.sync_api import Page, expect
+
+from network.choices import StaffRole
+from network.models import User
+from network.services import ensure_staff_groups
+from tests.factories import MemberFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NEW_PASSWORD = "violet-harbour-lantern-42"
+
+
+def on_path(path: str) -> re.Pattern:
+    """Matches `path` on the live server, with or without a query string."""
+    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?.*)?$")
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows now for `secret`.
+
+    allauth accepts only the current time step, so near the end of a step wait for the next one rather
+    than send a code that may expire on its way to the server.
+    """
+    period = mfa_settings.TOTP_PERIOD
+    remaining = period - time.time() % period
+    if remaining < 2:
+        time.sleep(remaining + 0.1)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
+
+
+def other_code(code: str) -> str:
+    return f"{(int(code) + 1) % 10 ** len(code):0{len(code)}d}"
+
+
+def log_in(page: Page, url: Callable[[str], str], email: str, password: str) -> None:
+    page.goto(url("/en/accounts/login/"))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def log_out(page: Page) -> None:
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+
+
+def activate_totp(page: Page) -> str:
+    """Fill in allauth's activation page, open in `page`, as someone with an authenticator app would."""
+    secret = page.get_by_label("Authenticator secret").input_value()
+    page.get_by_label("Authenticator code").fill(totp_code(secret))
+    page.get_by_role("button", name="Activate").click()
+    # allauth hands out recovery codes with the first authenticator.
+    expect(page.get_by_role("heading", name="Recovery Codes")).to_be_visible()
+    return secret
+
+
+def expect_logged_in(page: Page) -> None:
+    expect(page.get_by_role("link", name="My profile")).to_be_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def test_visitor_signs_up_confirms_email_and_logs_in(page: Page, url, site, mailoutbox):
+    page.goto(url("/en/"))
+    page.get_by_role("link", name="Join the network").first.click()
+    page.wait_for_url(on_path("/en/accounts/signup/"))
+    page.get_by_label("Email").fill("amina@example.org")
+    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Password (again)").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    assert [message.to for message in mailoutbox] == [["amina@example.org"]]
+    link = re.search(r"https?://\S+(/en/accounts/confirm-email/[^/\s]+/)", mailoutbox[0].body)
+    assert link, mailoutbox[0].body
+
+    page.goto(url(link.group(1)))
+    expect(page.get_by_text("amina@example.org").first).to_be_visible()
+    page.get_by_role("button", name="Confirm").click()
+
+    page.wait_for_url(on_path("/en/members/me/"))
+    expect_logged_in(page)
+
+    log_out(page)
+    log_in(page, url, "amina@example.org", NEW_PASSWORD)
+
+    page.wait_for_url(on_path("/en/members/me/"))
+    expect_logged_in(page)
+    expect(page.get_by_role("link", name="Edit my profile")).to_be_visible()
+
+
+def test_signup_with_mismatched_passwords_keeps_typed_email(page: Page, url, site, mailoutbox):
+    page.goto(url("/en/accounts/signup/"))
+    page.get_by_label("Email").fill("amina@example.org")
+    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Password (again)").fill(NEW_PASSWORD + "-typo")
+    page.get_by_role("button", name="Sign Up").click()
+
+    expect(page.get_by_text("You must type the same password each time.")).to_be_visible()
+    expect(page.get_by_label("Email")).to_have_value("amina@example.org")
+    expect(page.get_by_label("Password", exact=True)).to_have_value("")
+    expect(page.get_by_label("Password (again)")).to_have_value("")
+    assert mailoutbox == []
+    assert not User.objects.filter(email="amina@example.org").exists()
+
+
+def test_signup_with_taken_email_looks_like_success_and_warns_the_owner(page: Page, url, site, mailoutbox):
+    # ACCOUNT_PREVENT_ENUMERATION: the form must not reveal who has an account, so the visitor sees the
+    # usual "check your email" page and the address's owner is told by email instead.
+    owner = UserFactory(email="amina@example.org")
+
+    page.goto(url("/en/accounts/signup/"))
+    page.get_by_label("Email").fill("amina@example.org")
+    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Password (again)").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    assert [(message.to, message.subject) for message in mailoutbox] == [
+        (["amina@example.org"], "[Peacekeepers Network] Account Already Exists")
+    ]
+    assert list(User.objects.filter(email__iexact="amina@example.org")) == [owner]
+    owner.refresh_from_db()
+    assert owner.check_password(UserFactory.PASSWORD)
+
+
+def test_member_enrols_totp_and_logs_in_with_a_code(page: Page, url, site):
+    member = MemberFactory()
+    email = member.user.email
+    log_in(page, url, email, UserFactory.PASSWORD)
+    page.wait_for_url(on_path("/en/members/me/"))
+
+    page.goto(url("/en/accounts/2fa/totp/activate/"))
+    secret = activate_totp(page)
+    log_out(page)
+
+    log_in(page, url, email, UserFactory.PASSWORD)
+    page.wait_for_url(on_path("/en/accounts/2fa/authenticate/"))
+    expect(page.get_by_role("heading", name="Two-Factor Authentication")).to_be_visible()
+    code = totp_code(secret)
+    page.get_by_placeholder("Code").fill(other_code(code))
+    page.get_by_role("button", name="Sign In").click()
+
+    expect(page.get_by_text("Incorrect code.")).to_be_visible()
+    expect(page).to_have_url(on_path("/en/accounts/2fa/authenticate/"))
+    expect(page.get_by_role("link", name="My profile")).to_have_count(0)
+
+    page.get_by_placeholder("Code").fill(totp_code(secret))
+    page.get_by_role("button", name="Sign In").click()
+
+    page.wait_for_url(on_path("/en/members/me/"))
+    expect_logged_in(page)
+
+
+def test_staff_without_mfa_is_sent_to_mfa_setup_before_admin(page: Page, url, site):
+    ensure_staff_groups()
+    editor = UserFactory()
+    editor.groups.add(Group.objects.get(name=StaffRole.EDITOR.value))
+    log_in(page, url, editor.email, UserFactory.PASSWORD)
+    page.wait_for_url(on_path("/en/members/me/"))
+
+    page.goto(url("/admin/"))
+
+    page.wait_for_url(on_path("/en/accounts/2fa/totp/activate/"))
+    expect(page.get_by_role("status")).to_contain_text("two-factor authentication")
+    activate_totp(page)
+
+    page.goto(url("/admin/"))
+    page.wait_for_url(on_path("/admin/"))
+    expect(page.get_by_role("heading", name="Peacekeepers Network")).to_be_visible()
