@@ -229,6 +229,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "network:my_profile"
 
 ACCOUNT_ADAPTER = "network.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "network.forms.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -1,3 +1,4 @@
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -80,3 +81,23 @@ class MissionServiceForm(forms.ModelForm):
 MissionServiceFormSet = forms.inlineformset_factory(
     Member, MissionService, form=MissionServiceForm, extra=1, can_delete=True, max_num=30
 )
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up form, saying plainly when the address already has an account.
+
+    The issue asks for that message; login and password reset still do not reveal which addresses exist.
+    """
+
+    def clean_email(self):
+        email = super().clean_email()
+        if getattr(self, "account_already_exists", False):
+            self.account_already_exists = False
+            raise ValidationError(
+                _(
+                    "An account with this email address already exists. Log in, or reset your password "
+                    "if you have forgotten it."
+                ),
+                code="email_taken",
+            )
+        return email

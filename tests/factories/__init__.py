@@ -4,7 +4,6 @@ from allauth.account.models import EmailAddress
 from cms.services import ensure_home_pages
 from network.models import Member, User
 
-
 TEST_PASSWORD = "a-long-enough-test-passphrase"
 
 

@@ -45,7 +45,7 @@ HOME = {
         "body": (
             "<h2>Pourquoi ce réseau</h2>"
             "<p>Les Nations Unies déploient des policiers dans les opérations de paix depuis les années 1960. "
-            "En 2009, à peine une policière sur quatorze membres de la police des Nations Unies était une "
+            "En 2009, à peine un membre de la police des Nations Unies sur quatorze était une "
             "femme ; l'Effort mondial visait à porter cette part à une sur cinq.</p>"
             "<h2>Ce que font les membres ensemble</h2>"
             "<ul><li>Plaider, chez elles et en mission, pour davantage de femmes dans la police des Nations "

@@ -1,0 +1,123 @@
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.urls import reverse
+
+from network.models import Member, User
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP = "/en/accounts/signup/"
+LOGIN = "/en/accounts/login/"
+
+
+def signup(client, email="new.member@example.org", password="correct horse battery staple"):
+    return client.post(SIGNUP, {"email": email, "password1": password, "password2": password})
+
+
+def test_signup_sends_confirmation_email_and_creates_private_profile(client, site, mailoutbox):
+    response = signup(client)
+    assert response.status_code == 302
+    assert response["Location"] == "/en/accounts/confirm-email/"
+    user = User.objects.get(email="new.member@example.org")
+    assert not EmailAddress.objects.get(user=user).verified
+    assert Member.objects.get(user=user).visibility == {}
+    assert len(mailoutbox) == 1
+    assert re.search(r"/en/accounts/confirm-email/[\w:-]+/", mailoutbox[0].body)
+
+
+def test_unverified_account_cannot_log_in_until_email_confirmed(client, site, mailoutbox):
+    signup(client)
+    client.logout()
+    response = client.post(LOGIN, {"login": "new.member@example.org", "password": "correct horse battery staple"})
+    assert response["Location"] == "/en/accounts/confirm-email/"
+    assert "_auth_user_id" not in client.session
+
+    # Within the resend cooldown the login sends no second message: the first link still works.
+    assert len(mailoutbox) == 1
+    key = re.search(r"/en/accounts/confirm-email/([\w:-]+)/", mailoutbox[0].body).group(1)
+    client.post(f"/en/accounts/confirm-email/{key}/")
+    assert client.get(reverse("network:my_profile")).status_code == 200
+
+
+def test_signup_email_is_case_insensitive(client, site, member_of):
+    member_of("", user__email="grace@example.org")
+    response = signup(client, email="Grace@Example.org")
+    assert "An account with this email address already exists." in response.content.decode()
+    assert User.objects.filter(email__iexact="grace@example.org").count() == 1
+
+
+def test_duplicate_email_gets_clear_message_and_keeps_typed_email(client, site, member_of):
+    member_of("", user__email="taken@example.org")
+    response = signup(client, email="taken@example.org")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "An account with this email address already exists." in page
+    assert 'value="taken@example.org"' in page
+    assert "correct horse battery staple" not in page
+
+
+def test_invalid_email_gets_clear_message(client, site):
+    response = signup(client, email="not-an-address")
+    page = response.content.decode()
+    assert "Enter a valid email address." in page
+    assert 'value="not-an-address"' in page
+    assert not User.objects.exists()
+
+
+def test_weak_password_gets_clear_message_and_keeps_email(client, site):
+    response = signup(client, email="weak@example.org", password="12345678")
+    page = response.content.decode()
+    assert "This password is too short." in page or "This password is too common." in page
+    assert 'value="weak@example.org"' in page
+    assert 'value="12345678"' not in page
+    assert not User.objects.exists()
+
+
+def test_wrong_password_gets_message_and_keeps_email(client, site, member_of):
+    member = member_of("")
+    response = client.post(LOGIN, {"login": member.user.email, "password": "wrong password here"})
+    page = response.content.decode()
+    assert "The email address and/or password you specified are not correct." in page
+    assert f'value="{member.user.email}"' in page
+
+
+def test_too_many_failed_logins_are_refused_with_clear_message(client, site, member_of, password):
+    member = member_of("")
+    for _ in range(5):
+        client.post(LOGIN, {"login": member.user.email, "password": "wrong password here"})
+    # Even the right password is refused while the limit holds: guessing stops being useful.
+    response = client.post(LOGIN, {"login": member.user.email, "password": password})
+    assert "Too many failed login attempts. Try again later." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_signup_flood_from_one_address_gets_429_page(client, site):
+    for number in range(20):
+        signup(client, email=f"bot{number}@example.org")
+        client.logout()
+    response = signup(client, email="bot-extra@example.org")
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+
+
+def test_logout_requires_post_and_ends_session(client, site, member_of):
+    client.force_login(member_of("").user)
+    assert client.get("/en/accounts/logout/").status_code == 200  # a confirmation page, not a logout
+    assert "_auth_user_id" in client.session
+    client.post("/en/accounts/logout/")
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_change_logs_out_other_sessions(client, site, member_of, password):
+    member = member_of("")
+    client.force_login(member.user)
+    response = client.post(
+        "/en/accounts/password/change/",
+        {"oldpassword": password, "password1": "a brand new passphrase", "password2": "a brand new passphrase"},
+    )
+    assert response.status_code == 302
+    member.user.refresh_from_db()
+    assert member.user.check_password("a brand new passphrase")
+    assert "_auth_user_id" not in client.session
