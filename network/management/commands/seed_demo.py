@@ -170,7 +170,9 @@ class Command(BaseCommand):
         for email, first, last, category, country, service, rank, missions, languages, expertise, bio in MEMBERS:
             user = self._user(email, first, last, password)
             member = ensure_member_profile(user)
-            Member.objects.filter(pk=member.pk).update(category=category)
+            # Admission through the application workflow comes with the membership issue; the demo admits directly.
+            member.category = category
+            member.save(update_fields=["category"])
             # Demo members share with the network, except the bio which they keep to members in general.
             visibility = {field: Visibility.NETWORK for field in Member.VISIBLE_FIELDS}
             visibility["bio"] = Visibility.MEMBERS
