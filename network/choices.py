@@ -39,3 +39,82 @@ class EmailState(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+class ApplicationState(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    MORE_INFO = "more_info", _("More information requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class CommunityAccessState(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    LAPSED = "lapsed", _("Lapsed")
+    REVOKED = "revoked", _("Revoked")
+
+
+class ConsentKind(models.TextChoices):
+    TERMS = "terms", _("Terms of membership")
+    FEATURE = "feature", _("Being featured on the public website")
+
+
+class AuditAction(models.TextChoices):
+    APPLICATION_SUBMITTED = "application_submitted", _("Application submitted")
+    APPLICATION_INFO_REQUESTED = "application_info_requested", _("More information requested")
+    APPLICATION_APPROVED = "application_approved", _("Application approved")
+    APPLICATION_REJECTED = "application_rejected", _("Application rejected")
+    CATEGORY_CHANGED = "category_changed", _("Category changed")
+    MEMBERSHIP_RENEWED = "membership_renewed", _("Membership renewed")
+    MEMBERSHIP_LAPSED = "membership_lapsed", _("Membership lapsed")
+    COMMUNITY_REQUESTED = "community_requested", _("Community access requested")
+    COMMUNITY_ENDORSED = "community_endorsed", _("Community access request endorsed")
+    COMMUNITY_APPROVED = "community_approved", _("Community access granted")
+    COMMUNITY_DECLINED = "community_declined", _("Community access declined")
+    COMMUNITY_RENEWED = "community_renewed", _("Community access renewed")
+    COMMUNITY_LAPSED = "community_lapsed", _("Community access lapsed")
+    COMMUNITY_REVOKED = "community_revoked", _("Community access revoked")
+    STAFF_ROLE_GRANTED = "staff_role_granted", _("Staff role granted")
+    STAFF_ROLE_REVOKED = "staff_role_revoked", _("Staff role removed")
+    OBJECT_PERMISSION_GRANTED = "object_permission_granted", _("Object permission granted")
+    OBJECT_PERMISSION_REVOKED = "object_permission_revoked", _("Object permission removed")
+    MEMBERS_IMPORTED = "members_imported", _("Members imported")
+    CONSENT_GIVEN = "consent_given", _("Consent given")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    DATA_EXPORTED = "data_exported", _("Personal data exported")
+    ACCOUNT_DELETED = "account_deleted", _("Account deleted")
+
+
+class ImportState(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    CHECKING = "checking", _("Checking rows")
+    CHECKED = "checked", _("Checked, waiting for confirmation")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class CampaignVisibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    MEMBERS = "members", _("Members only")
+
+
+class MetricSource(models.TextChoices):
+    COMPUTED = "computed", _("Computed from platform data")
+    RECORDED = "recorded", _("Recorded values")
+    STATISTIC = "statistic", _("Statistic series")
+
+
+class TargetUnit(models.TextChoices):
+    COUNT = "count", _("Count")
+    PERCENT = "percent", _("Percent")
+
+
+class AdvocacyKind(models.TextChoices):
+    TALK = "talk", _("Talk or presentation")
+    RECRUITMENT = "recruitment", _("Recruitment drive")
+    MEDIA = "media", _("Media piece")
+    MEETING = "meeting", _("Meeting")
+    OTHER = "other", _("Other")

@@ -6,10 +6,11 @@ Views and templates ask these functions; nothing else branches on a member's cat
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from network.choices import AccessLevel, MemberCategory, StaffRole, Visibility
-from network.models import Member, User
+from network.choices import AccessLevel, CommunityAccessState, MemberCategory, StaffRole, Visibility
+from network.models import CommunityAccessRequest, Member, User
 
 # Active, civilian and honorary members form "the network"; observers are members but not in it.
 NETWORK_CATEGORIES = frozenset({MemberCategory.ACTIVE, MemberCategory.CIVILIAN, MemberCategory.HONORARY})
@@ -32,14 +33,37 @@ def get_member(user: User_) -> Member | None:
         return None
 
 
+def membership_is_current(member: Member) -> bool:
+    return member.membership_expires_on is None or member.membership_expires_on >= timezone.localdate()
+
+
+def has_community_access(member: Member) -> bool:
+    """An approved Community of Practice request whose review date has not passed."""
+    # Cached on the instance: a page asks several times.
+    if not hasattr(member, "_has_community_access"):
+        today = timezone.localdate()
+        member._has_community_access = (
+            CommunityAccessRequest.objects.filter(member=member, state=CommunityAccessState.APPROVED)
+            .filter(Q(review_on__isnull=True) | Q(review_on__gt=today))
+            .exists()
+        )
+    return member._has_community_access
+
+
 def access_level(user: User_) -> AccessLevel:
-    """The highest access level the user holds."""
+    """The highest access level the user holds.
+
+    Observers stay at "members"; a lapsed membership drops to "members" until renewed, and the
+    Community of Practice needs, on top of a network category, an approved access request.
+    """
     member = get_member(user)
     if member is None or not member.category:
         return AccessLevel.PUBLIC
-    if member.category in NETWORK_CATEGORIES:
-        return AccessLevel.NETWORK
-    return AccessLevel.MEMBERS
+    if member.category not in NETWORK_CATEGORIES or not membership_is_current(member):
+        return AccessLevel.MEMBERS
+    if has_community_access(member):
+        return AccessLevel.COMMUNITY
+    return AccessLevel.NETWORK
 
 
 def has_access_level(user: User_, level: AccessLevel) -> bool:
@@ -59,6 +83,10 @@ def has_staff_role(user: User_, role: StaffRole) -> bool:
 
 def can_view_directory(user: User_) -> bool:
     return has_access_level(user, AccessLevel.NETWORK)
+
+
+def can_enter_community(user: User_) -> bool:
+    return has_access_level(user, AccessLevel.COMMUNITY)
 
 
 def can_edit_profile(user: User_, member: Member) -> bool:
@@ -117,6 +145,7 @@ def capabilities(user: User_) -> dict[str, bool]:
     """What the navigation and templates offer this user."""
     return {
         "view_directory": can_view_directory(user),
+        "enter_community": can_enter_community(user),
         "open_admin": user.is_authenticated and user.has_perm("wagtailadmin.access_admin"),
         "is_member": has_access_level(user, AccessLevel.MEMBERS),
     }

@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from network.choices import EmailState, MemberCategory, Visibility
+from network.choices import MemberCategory, Visibility
 
 
 class UserManager(BaseUserManager):
@@ -135,6 +135,12 @@ class Member(models.Model):
     bio = models.TextField(_("short biography"), max_length=1500, blank=True)
     photo = models.ImageField(_("photo"), upload_to=member_photo_path, storage=private_storage, blank=True)
     visibility = models.JSONField(_("field visibility"), default=dict, blank=True)
+    hide_current_deployment = models.BooleanField(
+        _("hide my current deployment"),
+        default=False,
+        help_text=_("While deployed, nobody else sees the mission you are serving in now."),
+    )
+    membership_expires_on = models.DateField(_("membership expires on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -186,28 +192,3 @@ class MissionService(models.Model):
     def __str__(self) -> str:
         end = self.end_year or "…"
         return f"{self.mission} ({self.start_year}–{end})"
-
-
-class OutboundEmail(models.Model):
-    """An email waiting for, or done with, delivery by a Celery worker."""
-
-    state = models.CharField(max_length=10, choices=EmailState.choices, default=EmailState.QUEUED)
-    subject = models.CharField(max_length=998)
-    from_email = models.CharField(max_length=320)
-    to = models.JSONField(default=list)
-    cc = models.JSONField(default=list)
-    bcc = models.JSONField(default=list)
-    reply_to = models.JSONField(default=list)
-    headers = models.JSONField(default=dict)
-    body = models.TextField()
-    html_body = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["state", "created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.subject} → {', '.join(self.to)}"

@@ -1,0 +1,57 @@
+from network.models.accounts import (
+    ExpertiseArea,
+    Language,
+    Member,
+    Mission,
+    MissionService,
+    User,
+    UserManager,
+    member_photo_path,
+    private_storage,
+)
+from network.models.audit import AuditEntry
+from network.models.campaigns import (
+    AdvocacyAction,
+    Campaign,
+    CampaignContributor,
+    ProgressSnapshot,
+    RecordedValue,
+    StatisticPoint,
+    StatisticSeries,
+    Target,
+)
+from network.models.community import CommunityAccessRequest, CommunityEndorsement
+from network.models.email import OutboundEmail
+from network.models.imports import MemberImport
+from network.models.membership import CategoryChange, ConsentRecord, MembershipApplication, RenewalReminder
+from network.models.messaging import MemberMessage
+
+__all__ = [
+    "AdvocacyAction",
+    "AuditEntry",
+    "Campaign",
+    "CampaignContributor",
+    "CategoryChange",
+    "CommunityAccessRequest",
+    "CommunityEndorsement",
+    "ConsentRecord",
+    "ExpertiseArea",
+    "Language",
+    "Member",
+    "MemberImport",
+    "MemberMessage",
+    "MembershipApplication",
+    "Mission",
+    "MissionService",
+    "OutboundEmail",
+    "ProgressSnapshot",
+    "RecordedValue",
+    "RenewalReminder",
+    "StatisticPoint",
+    "StatisticSeries",
+    "Target",
+    "User",
+    "UserManager",
+    "member_photo_path",
+    "private_storage",
+]
