@@ -172,6 +172,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "retry-unsent-emails": {"task": "network.tasks.retry_unsent_emails", "schedule": 15 * 60},
     "purge-sent-emails": {"task": "network.tasks.purge_sent_emails", "schedule": 24 * 3600},
+    # --- membership renewal and community review ---
+    # --- campaigns ---
 }
 
 # --- Search ---------------------------------------------------------------------------------------

@@ -6,10 +6,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from network import views as network_views
+from network.views import profiles as profile_views
 
 urlpatterns = [
-    path("healthz/", network_views.healthz, name="healthz"),
+    path("healthz/", profile_views.healthz, name="healthz"),
     # Wagtail's own login form would skip allauth's second factor: every admin login goes through allauth.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", include(wagtailadmin_urls)),

@@ -37,3 +37,10 @@ def purge_sent_emails(days: int = 7) -> int:
     cutoff = timezone.now() - timedelta(days=days)
     deleted, _ = OutboundEmail.objects.filter(state=EmailState.SENT, sent_at__lt=cutoff).delete()
     return deleted
+
+
+# --- membership renewal and community review ---
+
+# --- imports ---
+
+# --- campaigns ---

@@ -1,12 +1,19 @@
 from django.urls import path
 
-from network import views
+from network.views import profiles
 
 app_name = "network"
 
+# Each domain keeps its routes in its own block; add new ones inside the right block.
 urlpatterns = [
-    path("me/", views.my_profile, name="my_profile"),
-    path("me/edit/", views.edit_profile, name="edit_profile"),
-    path("<uuid:public_id>/", views.member_profile, name="member_profile"),
-    path("<uuid:public_id>/photo/", views.member_photo, name="member_photo"),
+    # --- profiles ---
+    path("me/", profiles.my_profile, name="my_profile"),
+    path("me/edit/", profiles.edit_profile, name="edit_profile"),
+    path("<uuid:public_id>/", profiles.member_profile, name="member_profile"),
+    path("<uuid:public_id>/photo/", profiles.member_photo, name="member_photo"),
+    # --- applications ---
+    # --- directory and messages ---
+    # --- community of practice ---
+    # --- privacy ---
+    # --- campaigns and advocacy ---
 ]

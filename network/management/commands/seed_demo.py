@@ -148,6 +148,9 @@ class Command(BaseCommand):
             ensure_staff_groups()
             self._pages()
             accounts = self._members(password) + self._staff(password)
+            # --- membership demo data ---
+            # --- campaigns demo data ---
+            # --- content pages demo data ---
         self.stdout.write(self.style.SUCCESS("Demo site ready."))
         if not options["quiet_passwords"]:
             self.stdout.write(f"Demo accounts (password for all: {password}):")

@@ -1,60 +1,18 @@
-"""Every write to membership data goes through these functions."""
+"""Email delivery through Celery: messages are stored, then sent by a task after commit."""
 
 import logging
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
 
 from network.choices import EmailState
-from network.models import Member, MissionService, OutboundEmail, User
+from network.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 
 MAX_EMAIL_ATTEMPTS = 5
-
-
-def ensure_member_profile(user: User) -> Member:
-    """Give a user their (empty, private) membership profile if they have none yet."""
-    member, _created = Member.objects.get_or_create(user=user)
-    return member
-
-
-@transaction.atomic
-def update_member_profile(
-    member: Member,
-    *,
-    actor: User,
-    first_name: str,
-    last_name: str,
-    fields: dict,
-    languages,
-    expertise,
-    visibility: dict[str, str],
-    missions: list[dict],
-) -> Member:
-    """Save a member's own profile: names, profile fields, audiences and the missions they served in."""
-    if member.user_id != actor.pk:
-        raise PermissionDenied
-    user = member.user
-    user.first_name, user.last_name = first_name, last_name
-    user.save(update_fields=["first_name", "last_name"])
-    old_photo = member.photo.name if member.photo else ""
-    for name, value in fields.items():
-        setattr(member, name, value)
-    member.visibility = {field: visibility[field] for field in Member.VISIBLE_FIELDS if field in visibility}
-    member.save()
-    member.languages.set(languages)
-    member.expertise.set(expertise)
-    member.missions.all().delete()
-    MissionService.objects.bulk_create(MissionService(member=member, **mission) for mission in missions)
-    new_photo = member.photo.name if member.photo else ""
-    if old_photo and old_photo != new_photo:
-        storage = member.photo.storage
-        transaction.on_commit(lambda: storage.delete(old_photo))
-    return member
 
 
 def queue_email(message: EmailMessage) -> OutboundEmail:
@@ -120,25 +78,3 @@ def deliver_queued_email(email_id: int) -> bool:
     if failure is not None:
         raise failure
     return True
-
-
-def ensure_staff_groups() -> None:
-    """Create the staff role groups with the Wagtail permissions each role needs (idempotent)."""
-    from django.contrib.auth.models import Group, Permission
-    from wagtail.models import GroupPagePermission, Page
-
-    from network.choices import StaffRole
-
-    access_admin = Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin").first()
-    if access_admin is None:  # wagtailadmin not migrated yet
-        return
-    for role in StaffRole:
-        group, _created = Group.objects.get_or_create(name=role.value)
-        group.permissions.add(access_admin)
-    # Editors keep the pages current themselves, so they may publish (Wagtail's default Editors may not).
-    root = Page.get_first_root_node()
-    publish = Permission.objects.filter(content_type__app_label="wagtailcore", codename="publish_page").first()
-    if root is not None and publish is not None:
-        GroupPagePermission.objects.get_or_create(
-            group=Group.objects.get(name=StaffRole.EDITOR.value), page=root, permission=publish
-        )

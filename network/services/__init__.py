@@ -1,0 +1,15 @@
+"""Every write to membership data goes through these functions, one module per domain."""
+
+from network.services.accounts import ensure_member_profile, ensure_staff_groups, update_member_profile
+from network.services.audit import record_audit
+from network.services.email import MAX_EMAIL_ATTEMPTS, deliver_queued_email, queue_email
+
+__all__ = [
+    "MAX_EMAIL_ATTEMPTS",
+    "deliver_queued_email",
+    "ensure_member_profile",
+    "ensure_staff_groups",
+    "queue_email",
+    "record_audit",
+    "update_member_profile",
+]

@@ -1,0 +1,1 @@
+"""Thin views, one module per domain: parse input, call one service or query, render."""
