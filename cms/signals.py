@@ -3,8 +3,10 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from cms.access import forget_restricted_paths
 from cms.cache import invalidate_anonymous_pages
-from cms.models import SiteBranding
+from cms.models import FeaturedMember, SiteBranding
+from network.models import ConsentRecord
 
 
 @receiver(page_published)
@@ -12,18 +14,32 @@ from cms.models import SiteBranding
 @receiver(post_page_move)
 @receiver(page_slug_changed)
 def _invalidate_on_page_change(sender, **kwargs):
+    forget_restricted_paths()
     invalidate_anonymous_pages()
 
 
 @receiver(post_delete)
 def _invalidate_on_page_delete(sender, instance, **kwargs):
     if isinstance(instance, Page):
+        forget_restricted_paths()
         invalidate_anonymous_pages()
+
+
+@receiver(post_save)
+def _forget_access_levels_on_page_save(sender, instance, **kwargs):
+    # A page's access level, or its place in the tree, may have changed: recompute the restricted sections.
+    if isinstance(instance, Page):
+        forget_restricted_paths()
 
 
 @receiver(post_save, sender=SiteBranding)
 @receiver(post_delete, sender=SiteBranding)
 @receiver(post_save, sender=PageViewRestriction)
 @receiver(post_delete, sender=PageViewRestriction)
+@receiver(post_save, sender=FeaturedMember)
+@receiver(post_delete, sender=FeaturedMember)
+# A withdrawn consent must take a featured member off the cached public pages at once.
+@receiver(post_save, sender=ConsentRecord)
+@receiver(post_delete, sender=ConsentRecord)
 def _invalidate_on_settings_change(sender, **kwargs):
     invalidate_anonymous_pages()

@@ -1,15 +1,87 @@
+from django.contrib.auth.views import redirect_to_login
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.snippets import models as snippet_registry
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms.access import effective_access_level
 from cms.cache import mark_cacheable
+from cms.models import FeaturedMember
+from cms.viewsets import target_chooser_viewset
+from network.choices import AccessLevel
+from network.models import StatisticSeries
+from network.permissions import has_access_level
+
+
+@hooks.register("before_serve_page")
+def enforce_access_level(page, request, serve_args, serve_kwargs):
+    """A page above the visitor's access level: sign in first, or a 403 page explaining who may read it."""
+    required = effective_access_level(page)
+    request.page_access_level = required
+    if has_access_level(request.user, required):
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return TemplateResponse(
+        request, "cms/access_denied.html", {"page": page, "required_level": required.label}, status=403
+    )
 
 
 @hooks.register("before_serve_page")
 def allow_anonymous_page_cache(page, request, serve_args, serve_kwargs):
     # Only pages that look the same to every visitor: no preview, no view restriction (a visitor who
-    # entered a page password must not hand the page to the next one), no per-visitor content.
+    # entered a page password must not hand the page to the next one), no members-only access level,
+    # no per-visitor content.
+    level = getattr(request, "page_access_level", None)
+    if level is None:
+        level = effective_access_level(page)
     if (
         getattr(page.specific_class, "cache_anonymous", True)
+        and level == AccessLevel.PUBLIC
         and not getattr(request, "is_preview", False)
         and not page.get_view_restrictions().exists()
     ):
         mark_cacheable(request)
+
+
+@hooks.register("register_admin_viewset")
+def register_target_chooser():
+    return target_chooser_viewset
+
+
+class FeaturedMemberViewSet(SnippetViewSet):
+    model = FeaturedMember
+    icon = "user"
+    menu_label = _("Featured members")
+    list_display = ["name", "award", "member", "locale"]
+    search_fields = ["name", "role", "award"]
+
+
+register_snippet(FeaturedMemberViewSet)
+
+
+def _already_registered(model) -> bool:
+    """Whether another app (network/wagtail_hooks.py loads first) registered the model as a snippet."""
+    if model in snippet_registry.SNIPPET_MODELS:
+        return True
+    for registerable, viewset in snippet_registry.DEFERRED_REGISTRATIONS:
+        if registerable is model or getattr(registerable, "model", None) is model:
+            return True
+        if getattr(viewset, "model", None) is model:
+            return True
+    return False
+
+
+class StatisticSeriesViewSet(SnippetViewSet):
+    model = StatisticSeries
+    icon = "table"
+    menu_label = _("Statistic series")
+    list_display = ["title", "unit", "source"]
+    panels = [FieldPanel("title"), FieldPanel("unit"), FieldPanel("source"), InlinePanel("points", label=_("Values"))]
+
+
+if not _already_registered(StatisticSeries):
+    register_snippet(StatisticSeriesViewSet)

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "mentoring",
     "search",
     "wagtail.contrib.forms",
+    "wagtail.contrib.sitemaps",
+    "wagtail.contrib.typed_table_block",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.simple_translation",
@@ -169,11 +171,19 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = "UTC"
+# Length of a membership admitted or renewed today; 0 means memberships do not expire.
+MEMBERSHIP_TERM_DAYS = int(env("MEMBERSHIP_TERM_DAYS", "730"))
 CELERY_BEAT_SCHEDULE = {
     "retry-unsent-emails": {"task": "network.tasks.retry_unsent_emails", "schedule": 15 * 60},
     "purge-sent-emails": {"task": "network.tasks.purge_sent_emails", "schedule": 24 * 3600},
     # --- membership renewal and community review ---
+    # Daily; RenewalReminder's unique key makes a second run (or a late one) send nothing twice.
+    "send-renewal-reminders": {"task": "network.tasks.send_renewal_reminders", "schedule": 24 * 3600},
+    "review-community-access": {"task": "network.tasks.review_community_access", "schedule": 24 * 3600},
     # --- campaigns ---
+    # Hourly: today's snapshot row follows the platform within the hour (still one row per target and day);
+    # the first run after midnight completes the previous day.
+    "snapshot-campaign-progress": {"task": "network.tasks.snapshot_campaign_progress", "schedule": 3600},
 }
 
 # --- Search ---------------------------------------------------------------------------------------
@@ -232,6 +242,10 @@ LOGIN_REDIRECT_URL = "network:my_profile"
 
 ACCOUNT_ADAPTER = "network.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "network.forms.SignupForm"}
+# The versions of the texts people agree to (sign-up terms, being featured publicly); raise one when its text
+# changes, and every new consent is recorded with it.
+TERMS_VERSION = env("TERMS_VERSION", "1")
+FEATURE_CONSENT_VERSION = env("FEATURE_CONSENT_VERSION", "1")
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -8,11 +8,22 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Membership")
 
     def ready(self) -> None:
-        post_migrate.connect(_ensure_staff_groups, sender=self)
+        # Every app's post_migrate, not only ours: Wagtail's permissions are created after this app's turn
+        # (e.g. after a flush), and the groups need them.
+        post_migrate.connect(_ensure_staff_groups, dispatch_uid="network_ensure_staff_groups")
+        # Connects the receivers that audit group (staff role) changes made outside the services, and
+        # (campaigns) those that forget a target's cached progress when what it shows changes.
+        import network.campaign_signals  # noqa: F401
+        import network.services.staff  # noqa: F401
 
 
 def _ensure_staff_groups(sender, **kwargs):
     # Permissions exist only after migrate has run, so the groups are kept in shape here, not in a migration.
+    # post_migrate is sent once per app; wait for the last one, when Wagtail's permissions exist.
+    from django.apps import apps
+
+    if sender is not [config for config in apps.get_app_configs() if config.models_module][-1]:
+        return
     from network.services import ensure_staff_groups
 
     ensure_staff_groups()

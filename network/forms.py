@@ -4,8 +4,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from network.choices import Visibility
-from network.models import Member, MissionService
+from network.choices import MemberCategory, Visibility
+from network.models import (
+    AdvocacyAction,
+    CommunityAccessRequest,
+    ExpertiseArea,
+    Language,
+    Member,
+    MembershipApplication,
+    Mission,
+    MissionService,
+)
 
 MAX_PHOTO_BYTES = 3 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -28,7 +37,16 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = ["country", "police_service", "rank", "languages", "expertise", "bio", "photo"]
+        fields = [
+            "country",
+            "police_service",
+            "rank",
+            "languages",
+            "expertise",
+            "bio",
+            "photo",
+            "hide_current_deployment",
+        ]
         widgets = {
             "languages": forms.CheckboxSelectMultiple,
             "expertise": forms.CheckboxSelectMultiple,
@@ -89,6 +107,26 @@ class SignupForm(allauth_forms.SignupForm):
     The issue asks for that message; login and password reset still do not reveal which addresses exist.
     """
 
+    agree_terms = forms.BooleanField(required=True)
+    field_order = ["email", "password1", "password2", "agree_terms"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.conf import settings
+
+        self.fields["agree_terms"].label = _("I agree to the terms of membership (version %(version)s)") % {
+            "version": settings.TERMS_VERSION
+        }
+        self.fields["agree_terms"].error_messages["required"] = _(
+            "Please tick the box to agree to the terms of membership; you cannot join without it."
+        )
+
+    def signup(self, request, user):
+        # Called by allauth once the account exists: the consent is stored with its date and text version.
+        from network.services.privacy import record_terms_consent
+
+        record_terms_consent(user)
+
     def clean_email(self):
         email = super().clean_email()
         if getattr(self, "account_already_exists", False):
@@ -101,3 +139,355 @@ class SignupForm(allauth_forms.SignupForm):
                 code="email_taken",
             )
         return email
+
+
+# --- imports ---
+
+
+class MemberImportForm(forms.Form):
+    """The upload of a CSV file of existing members; the file itself is checked by network/services/imports.py."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "UTF-8 CSV with a header row. Required columns: email, first_name, last_name, category. "
+            "Optional: country, police_service, rank, languages, membership_expires_on. At most 10 MB and "
+            "50,000 rows."
+        ),
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+# --- directory, messages, community of practice, privacy ---
+
+
+class DirectorySearchForm(forms.Form):
+    """The directory's search and filters (GET). Invalid values are reported and ignored, never fatal."""
+
+    DEFAULT_PAGE_SIZE = 25
+
+    q = forms.CharField(label=_("Name"), max_length=100, required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    mission = forms.ModelChoiceField(
+        label=_("Mission served"), queryset=Mission.objects.all(), required=False, empty_label=_("Any")
+    )
+    expertise = forms.ModelChoiceField(
+        label=_("Area of expertise"), queryset=ExpertiseArea.objects.all(), required=False, empty_label=_("Any")
+    )
+    language = forms.ModelChoiceField(
+        label=_("Language"), queryset=Language.objects.all(), required=False, empty_label=_("Any")
+    )
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    per_page = forms.IntegerField(label=_("Members per page"), min_value=10, max_value=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django_countries import countries
+
+        self.fields["country"].choices = [("", _("Any")), *countries]
+        self.fields["category"].choices = [("", _("Any")), *MemberCategory.choices]
+
+    def filters(self) -> dict:
+        """The valid filters only: a wrong value in one field does not throw away the others."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        names = ("q", "country", "mission", "expertise", "language", "category")
+        return {name: self.cleaned_data[name] for name in names if self.cleaned_data.get(name)}
+
+    def page_size(self) -> int:
+        if not self.is_bound:
+            return self.DEFAULT_PAGE_SIZE
+        self.is_valid()
+        return self.cleaned_data.get("per_page") or self.DEFAULT_PAGE_SIZE
+
+
+class MemberMessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("At most 3,000 characters. The member receives your name and this text, never your address."),
+    )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise ValidationError(_("Please write a message."), code="empty")
+        return body
+
+
+class CommunityAccessRequestForm(forms.ModelForm):
+    class Meta:
+        model = CommunityAccessRequest
+        fields = ["motivation"]
+        widgets = {"motivation": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "motivation": _(
+                "A few sentences. Moderators read it, and so do network members who may endorse your request."
+            )
+        }
+
+    def clean_motivation(self):
+        motivation = self.cleaned_data["motivation"].strip()
+        if len(motivation) < 20:
+            raise ValidationError(_("Please write at least a sentence or two (20 characters)."), code="short")
+        return motivation
+
+
+class CommunityEndorsementForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for the moderators (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CommunityDecisionForm(forms.Form):
+    """A moderator's decision on a request: approve (optional review date), decline, renew or revoke."""
+
+    ACTIONS = {
+        "approve": _("Approve"),
+        "decline": _("Decline"),
+        "renew": _("Change the review date"),
+        "revoke": _("Revoke access"),
+    }
+
+    action = forms.ChoiceField(choices=list(ACTIONS.items()), widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason (the member reads it)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    review_on = forms.DateField(
+        label=_("Review date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Optional. Access lapses on this date unless renewed; the member is reminded 14 days before."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        if action in ("decline", "revoke") and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Please give the member a reason."))
+        review_on = cleaned.get("review_on")
+        if action in ("approve", "renew") and review_on and review_on <= timezone.localdate():
+            self.add_error("review_on", _("The review date must be in the future."))
+        return cleaned
+
+
+class FeatureConsentForm(forms.Form):
+    consent = forms.TypedChoiceField(
+        choices=[("yes", _("Give consent")), ("no", _("Withdraw consent"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.HiddenInput,
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and my personal data will be erased and cannot be restored."),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("This is not your current password."), code="wrong_password")
+        return password
+
+
+# --- applications, category changes and renewals ---
+
+CATEGORY_DESCRIPTIONS = {
+    "active": _("You serve as a police officer, or did until recently, and have served in a UN peace operation."),
+    "civilian": _("You work with police peacekeeping as a civilian, for example in the UN or a ministry."),
+    "honorary": _("You are nominated by a member for your contribution, for example after retiring from service."),
+    "observer": _(
+        "You follow the network's work for your organisation or research; observers do not see the members' directory."
+    ),
+}
+
+# Labels that depend on the category: the same model field means different things to different applicants.
+EVIDENCE_LABELS = {
+    "police_service": _("Police service"),
+    "rank": _("Rank"),
+    "mission": _("Current or last UN mission"),
+    "mission_start_year": _("In that mission from (year)"),
+    "mission_end_year": _("Until (year)"),
+    "role": _("Your role"),
+    "nominator_name": _("Who nominates you"),
+    "nomination_reason": _("Why they nominate you"),
+    "interest": _("Your interest in the network"),
+    "statement": _("Anything else the membership officers should know"),
+}
+ORGANISATION_LABELS = {"civilian": _("Employing organisation"), "observer": _("Organisation")}
+EVIDENCE_HELP = {
+    "mission_end_year": _("Leave empty if you are still deployed there."),
+    "nominator_name": _("The name of the member or organisation nominating you."),
+}
+
+
+class ApplicationCategoryForm(forms.Form):
+    """Step 1 of an application: the category. Step 2 asks for the evidence that category needs."""
+
+    category = forms.ChoiceField(label=_("Which kind of membership are you applying for?"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, current_category: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [
+            (value, label) for value, label in MemberCategory.choices if value != current_category
+        ]
+        self.fields["category"].error_messages["invalid_choice"] = _("Please choose one of the categories listed.")
+        self.fields["category"].error_messages["required"] = _("Please choose a category.")
+
+
+class ApplicationEvidenceForm(forms.ModelForm):
+    """Step 2: the evidence for one category; the fields (and which are required) come from the service's map."""
+
+    category = ""
+
+    class Meta:
+        model = MembershipApplication
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from network.services.applications import APPLICATION_EVIDENCE
+
+        required, _optional = APPLICATION_EVIDENCE[self.category]
+        for name, field in self.fields.items():
+            field.required = name in required
+            label = ORGANISATION_LABELS.get(self.category) if name == "organisation" else EVIDENCE_LABELS[name]
+            # Most fields are required, so the few optional ones say so in their label.
+            field.label = label if field.required else _("%(label)s (optional)") % {"label": label}
+            if name in EVIDENCE_HELP:
+                field.help_text = EVIDENCE_HELP[name]
+        for name in ("mission_start_year", "mission_end_year"):
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"min": 1948, "max": timezone.now().year, "inputmode": "numeric"})
+        if "mission" in self.fields:
+            self.fields["mission"].empty_label = _("Choose a mission")
+
+    def clean(self):
+        cleaned = super().clean()
+        this_year = timezone.now().year
+        start, end = cleaned.get("mission_start_year"), cleaned.get("mission_end_year")
+        for name, year in (("mission_start_year", start), ("mission_end_year", end)):
+            if year is not None and not 1948 <= year <= this_year:
+                self.add_error(name, _("Please enter a year between 1948 and %(year)s.") % {"year": this_year})
+        if start and end and end < start:
+            self.add_error("mission_end_year", _("The end year cannot be before the start year."))
+        return cleaned
+
+    def evidence(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
+def application_form_class(category: str) -> type[ApplicationEvidenceForm]:
+    from network.services.applications import evidence_fields
+
+    widgets = {
+        name: forms.Textarea(attrs={"rows": 4})
+        for name in ("nomination_reason", "interest", "statement")
+        if name in evidence_fields(category)
+    }
+    meta = type(
+        "Meta", (ApplicationEvidenceForm.Meta,), {"fields": list(evidence_fields(category)), "widgets": widgets}
+    )
+    return type(f"{category.title()}ApplicationForm", (ApplicationEvidenceForm,), {"Meta": meta, "category": category})
+
+
+class DecisionReasonForm(forms.Form):
+    """An officer's reason for a decision; the applicant reads it in the email."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("The applicant receives this text by email."),
+    )
+
+
+class CategoryChangeForm(forms.Form):
+    category = forms.ChoiceField(label=_("New category"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, current_category: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [
+            (value, label) for value, label in MemberCategory.choices if value != current_category
+        ]
+
+
+class RenewMembershipForm(forms.Form):
+    until = forms.DateField(label=_("Membership valid until"))
+    reason = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from wagtail.admin.widgets import AdminDateInput
+
+        self.fields["until"].widget = AdminDateInput()
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until <= timezone.localdate():
+            raise ValidationError(_("The new expiry date must be in the future."))
+        return until
+
+
+# --- campaigns and advocacy ---
+MAX_PEOPLE_REACHED = 100_000_000
+
+
+class AdvocacyActionForm(forms.ModelForm):
+    """What a member did to advocate for more women in UN policing."""
+
+    people_reached = forms.IntegerField(
+        label=_("People reached"),
+        min_value=0,
+        max_value=MAX_PEOPLE_REACHED,
+        initial=0,
+        help_text=_("About how many people heard or read it (0 if you do not know)."),
+        error_messages={
+            "min_value": _("The number of people reached cannot be negative."),
+            "max_value": _("Please check the number of people reached: it looks too large."),
+            "invalid": _("Enter the number of people reached as a whole number, e.g. 40."),
+        },
+    )
+
+    class Meta:
+        model = AdvocacyAction
+        fields = ["kind", "title", "date", "country", "place", "people_reached", "description"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "title": _("e.g. “Talk at the national police academy”."),
+            "place": _("Town, institution or media outlet."),
+        }
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future: log actions once they have taken place."))
+        return day
+
+
+class CampaignContributorForm(forms.Form):
+    """Joining or leaving a campaign's contributors' list (two buttons, one form)."""
+
+    action = forms.ChoiceField(choices=[("join", "join"), ("leave", "leave")])

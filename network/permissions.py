@@ -4,7 +4,7 @@ Views and templates ask these functions; nothing else branches on a member's cat
 `can_*` answer yes or no, `check_*` raise, `filter_*` narrow querysets.
 """
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -116,6 +116,17 @@ def check_can_view_profile(viewer: User_, member: Member) -> None:
         raise PermissionDenied
 
 
+def can_open_admin(user: User_) -> bool:
+    """Whether to offer the Wagtail admin: one query, not the full permission load of has_perm()."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return Permission.objects.filter(
+        Q(group__user=user) | Q(user=user), codename="access_admin", content_type__app_label="wagtailadmin"
+    ).exists()
+
+
 def requires_mfa(user: User_) -> bool:
     """Staff and anyone who may open the Wagtail admin must use a second factor."""
     if not user.is_authenticated:
@@ -146,6 +157,240 @@ def capabilities(user: User_) -> dict[str, bool]:
     return {
         "view_directory": can_view_directory(user),
         "enter_community": can_enter_community(user),
-        "open_admin": user.is_authenticated and user.has_perm("wagtailadmin.access_admin"),
+        "open_admin": can_open_admin(user),
         "is_member": has_access_level(user, AccessLevel.MEMBERS),
     }
+
+
+# --- directory, messages, community of practice, privacy ---
+# Staff impersonation ("log in as this member") is deliberately not offered: members' profiles, messages and
+# deployments are sensitive, and support staff work from the admin views instead. If it is ever added, every
+# start and end of an impersonation must be recorded with record_audit.
+
+
+def shared_audiences(user: User_) -> list[str]:
+    """The visibility choices whose fields the user may see on other members' profiles."""
+    level = access_level(user)
+    return [choice for choice, required in VISIBILITY_REQUIRES.items() if level >= required]
+
+
+def field_shared_with(field: str, audiences: list[str]) -> Q:
+    """Members who share `field` with one of these audiences; filters on a field must include it."""
+    return Q(**{f"visibility__{field}__in": audiences})
+
+
+def filter_directory_members_for_user(user: User_, members: QuerySet[Member]) -> QuerySet[Member]:
+    """Other admitted, current members who share at least one field with the user; none for non-network users.
+
+    Unlike `filter_members_for_user` this leaves out applicants (no category), members whose membership has
+    lapsed, deactivated accounts and the user themselves: the directory lists the membership as it is today.
+    """
+    if not can_view_directory(user):
+        return members.none()
+    audiences = shared_audiences(user)
+    shares_something = Q()
+    for field in Member.VISIBLE_FIELDS:
+        shares_something |= field_shared_with(field, audiences)
+    today = timezone.localdate()
+    return (
+        members.filter(shares_something, user__is_active=True)
+        .exclude(category="")
+        .filter(Q(membership_expires_on__isnull=True) | Q(membership_expires_on__gte=today))
+        .exclude(user_id=user.pk)
+    )
+
+
+def visible_missions(viewer: User_, member: Member) -> list:
+    """The mission services the viewer may see; a hidden current deployment is shown to its owner only.
+
+    Uses `member.missions.all()`, so prefetch it (with its mission) when listing many members.
+    """
+    if not can_view_member_field(viewer, member, "missions"):
+        return []
+    services = list(member.missions.all())
+    if member.hide_current_deployment and not can_edit_profile(viewer, member):
+        services = [service for service in services if service.end_year is not None]
+    return services
+
+
+def can_contact_member(user: User_, member: Member) -> bool:
+    """Network members may write to members they can find in the directory."""
+    return filter_directory_members_for_user(user, Member.objects.filter(pk=member.pk)).exists()
+
+
+def is_message_participant(user: User_, message) -> bool:
+    member = get_member(user)
+    return member is not None and member.pk in (message.sender_id, message.recipient_id)
+
+
+def can_reply_to_message(user: User_, message) -> bool:
+    """Only the recipient replies, and only while the sender still has an account."""
+    member = get_member(user)
+    return member is not None and message.recipient_id == member.pk and message.sender_id is not None
+
+
+def community_ineligibility(user: User_) -> str:
+    """Why the user may not ask for Community of Practice access ("" when they may).
+
+    One of "anonymous", "applicant" (not admitted yet), "observer" (a category outside the network) or
+    "lapsed" (membership expired).
+    """
+    member = get_member(user)
+    if member is None:
+        return "anonymous"
+    if not member.category:
+        return "applicant"
+    if member.category not in NETWORK_CATEGORIES:
+        return "observer"
+    if not membership_is_current(member):
+        return "lapsed"
+    return ""
+
+
+def can_request_community_access(user: User_) -> bool:
+    if community_ineligibility(user):
+        return False
+    from network.models.community import OPEN_COMMUNITY_STATES
+
+    return not CommunityAccessRequest.objects.filter(member=user.member, state__in=OPEN_COMMUNITY_STATES).exists()
+
+
+def can_moderate_community(user: User_) -> bool:
+    """Community moderators and administrators decide on Community of Practice access."""
+    return has_staff_role(user, StaffRole.MODERATOR) or has_staff_role(user, StaffRole.ADMINISTRATOR)
+
+
+def check_can_moderate_community(user: User_) -> None:
+    if not can_moderate_community(user):
+        raise PermissionDenied
+
+
+def can_endorse_community_request(user: User_, access_request: CommunityAccessRequest) -> bool:
+    """A network member may endorse someone else's pending request if that person is visible to them."""
+    if access_request.state != CommunityAccessState.PENDING or not can_view_directory(user):
+        return False
+    return filter_directory_members_for_user(user, Member.objects.filter(pk=access_request.member_id)).exists()
+
+
+def filter_endorsable_requests_for_user(user: User_, requests: QuerySet) -> QuerySet:
+    """Pending requests of members the user can find in the directory."""
+    if not can_view_directory(user):
+        return requests.none()
+    visible = filter_directory_members_for_user(user, Member.objects.all())
+    return requests.filter(state=CommunityAccessState.PENDING, member__in=visible)
+
+
+def has_feature_consent(member: Member) -> bool:
+    """Whether the member agreed, and has not withdrawn, to being featured on the public website."""
+    from network.choices import ConsentKind
+    from network.models import ConsentRecord
+
+    return ConsentRecord.objects.filter(
+        user_id=member.user_id, kind=ConsentKind.FEATURE, withdrawn_at__isnull=True
+    ).exists()
+
+
+def filter_members_with_feature_consent(members: QuerySet[Member]) -> QuerySet[Member]:
+    """Members who may be featured on the public website (consent given and not withdrawn)."""
+    from network.choices import ConsentKind
+    from network.models import ConsentRecord
+
+    consents = ConsentRecord.objects.filter(kind=ConsentKind.FEATURE, withdrawn_at__isnull=True)
+    return members.filter(user_id__in=consents.values("user_id"))
+
+
+# --- membership administration (applications, member list, audit log) ---
+
+
+def can_review_applications(user: User_) -> bool:
+    """Membership officers and administrators decide applications, change categories and renew memberships."""
+    return has_staff_role(user, StaffRole.MEMBERSHIP_OFFICER) or has_staff_role(user, StaffRole.ADMINISTRATOR)
+
+
+def check_can_review_applications(user: User_) -> None:
+    if not can_review_applications(user):
+        raise PermissionDenied
+
+
+def can_view_member_list(user: User_) -> bool:
+    """The staff member list (with email addresses and CSV export): officers, moderators, administrators.
+
+    Editors manage public content and have no need for member data.
+    """
+    return can_review_applications(user) or has_staff_role(user, StaffRole.MODERATOR)
+
+
+def can_view_audit_log(user: User_) -> bool:
+    return has_staff_role(user, StaffRole.ADMINISTRATOR)
+
+
+def check_can_manage_staff_roles(user: User_) -> None:
+    if not has_staff_role(user, StaffRole.ADMINISTRATOR):
+        raise PermissionDenied
+
+
+# --- imports ---
+# Importing members creates accounts in bulk: membership officers and administrators only.
+MEMBER_IMPORT_ROLES = (StaffRole.MEMBERSHIP_OFFICER, StaffRole.ADMINISTRATOR)
+
+
+def can_import_members(user: User_) -> bool:
+    return any(has_staff_role(user, role) for role in MEMBER_IMPORT_ROLES)
+
+
+def check_can_import_members(user: User_) -> None:
+    if not can_import_members(user):
+        raise PermissionDenied
+
+
+# --- campaigns and advocacy ---
+# Editors keep campaigns, targets, recorded values and statistic series current; administrators may too.
+CAMPAIGN_EDITOR_ROLES = (StaffRole.EDITOR, StaffRole.ADMINISTRATOR)
+
+
+def can_manage_campaigns(user: User_) -> bool:
+    return any(has_staff_role(user, role) for role in CAMPAIGN_EDITOR_ROLES)
+
+
+def check_can_manage_campaigns(user: User_) -> None:
+    if not can_manage_campaigns(user):
+        raise PermissionDenied
+
+
+def can_view_campaign(user: User_, campaign) -> bool:
+    """Public campaigns for everyone; members-only ones for admitted members (observers included) and editors."""
+    from network.choices import CampaignVisibility
+
+    if campaign is None:
+        return False
+    if campaign.visibility == CampaignVisibility.PUBLIC:
+        return True
+    return has_access_level(user, AccessLevel.MEMBERS) or can_manage_campaigns(user)
+
+
+def filter_campaigns_for_user(user: User_, campaigns: QuerySet) -> QuerySet:
+    from network.choices import CampaignVisibility
+
+    if has_access_level(user, AccessLevel.MEMBERS) or can_manage_campaigns(user):
+        return campaigns
+    return campaigns.filter(visibility=CampaignVisibility.PUBLIC)
+
+
+def can_log_advocacy(user: User_) -> bool:
+    """Any admitted member (all four categories, lapsed included) logs their advocacy actions."""
+    return has_access_level(user, AccessLevel.MEMBERS)
+
+
+def check_can_log_advocacy(user: User_) -> None:
+    if not can_log_advocacy(user):
+        raise PermissionDenied
+
+
+def can_join_campaign_contributors(user: User_, campaign) -> bool:
+    """Admitted members may list themselves among the contributors of a campaign they can see."""
+    return has_access_level(user, AccessLevel.MEMBERS) and can_view_campaign(user, campaign)
+
+
+def can_nominate_for_spotlight(user: User_) -> bool:
+    """Editors (who publish the featured members) nominate contributors for the spotlight."""
+    return can_manage_campaigns(user)

@@ -1,12 +1,21 @@
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
 from django.db.models import Prefetch
 
-from network.models import Member, MissionService, User
+from network.models import Member, MemberMessage, MissionService, User
 from network.services import ensure_member_profile
 
 
 def get_own_member(user: User) -> Member:
-    ensure_member_profile(user)
-    return _profiles().get(user=user)
+    member = _profiles().filter(user=user).first()
+    if member is None:
+        ensure_member_profile(user)
+        member = _profiles().get(user=user)
+    # Later permission checks read user.member: hand them this instance instead of a third query.
+    user.member = member
+    return member
 
 
 def get_member_by_public_id(public_id) -> Member:
@@ -19,3 +28,316 @@ def _profiles():
         "expertise",
         Prefetch("missions", queryset=MissionService.objects.select_related("mission")),
     )
+
+
+# --- imports ---
+
+
+def list_member_imports(limit: int = 50):
+    """The most recent member imports, for the staff who may import."""
+    from network.models import MemberImport
+
+    return MemberImport.objects.select_related("created_by").order_by("-created_at")[:limit]
+
+
+# --- directory, messages, community of practice ---
+
+
+def search_directory(
+    viewer: User,
+    *,
+    q: str = "",
+    country: str = "",
+    mission=None,
+    expertise=None,
+    language=None,
+    category: str = "",
+):
+    """Directory members matching the filters, among those the viewer may find.
+
+    Each filter on a profile field matches only members who share that field with the viewer, and the
+    mission filter ignores hidden current deployments: otherwise filtering would reveal what a member
+    keeps private. Names and categories are shown on every entry, so they filter plainly. Never the email.
+    """
+    from django.db.models import Q
+
+    from network import permissions
+
+    audiences = permissions.shared_audiences(viewer)
+    members = permissions.filter_directory_members_for_user(viewer, Member.objects.all())
+    for term in q.split()[:5]:
+        members = members.filter(Q(user__first_name__icontains=term) | Q(user__last_name__icontains=term))
+    if country:
+        members = members.filter(permissions.field_shared_with("country", audiences), country=country)
+    # Semi-joins (IN subqueries) rather than joins: no duplicate rows, and PostgreSQL hashes them once.
+    if mission is not None:
+        served = MissionService.objects.filter(mission=mission).filter(
+            Q(end_year__isnull=False) | Q(member__hide_current_deployment=False)
+        )
+        members = members.filter(
+            permissions.field_shared_with("missions", audiences), pk__in=served.values("member_id")
+        )
+    if expertise is not None:
+        members = members.filter(
+            permissions.field_shared_with("expertise", audiences),
+            pk__in=Member.expertise.through.objects.filter(expertisearea_id=expertise.pk).values("member_id"),
+        )
+    if language is not None:
+        members = members.filter(
+            permissions.field_shared_with("languages", audiences),
+            pk__in=Member.languages.through.objects.filter(language_id=language.pk).values("member_id"),
+        )
+    if category:
+        members = members.filter(category=category)
+    return (
+        members.select_related("user")
+        .prefetch_related(
+            "languages",
+            "expertise",
+            Prefetch("missions", queryset=MissionService.objects.select_related("mission")),
+        )
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+def list_received_messages(member: Member):
+    return MemberMessage.objects.filter(recipient=member).select_related("sender__user").order_by("-created_at", "-pk")
+
+
+def list_sent_messages(member: Member):
+    return MemberMessage.objects.filter(sender=member).select_related("recipient__user").order_by("-created_at", "-pk")
+
+
+def get_message_for_member(member: Member, message_id: int) -> MemberMessage:
+    """A message the member sent or received; DoesNotExist for anyone else's (shown as not found)."""
+    from django.db.models import Q
+
+    return MemberMessage.objects.select_related("sender__user", "recipient__user").get(
+        Q(sender=member) | Q(recipient=member), pk=message_id
+    )
+
+
+CONVERSATION_LENGTH = 100
+
+
+def list_conversation(member: Member, message: MemberMessage) -> list[MemberMessage]:
+    """The latest messages between the member and the other side of `message`, oldest first.
+
+    With a former member (account deleted) only the message itself is shown: all former members are NULL,
+    so their messages cannot be told apart.
+    """
+    from django.db.models import Q
+
+    counterpart_id = message.recipient_id if message.sender_id == member.pk else message.sender_id
+    if counterpart_id is None:
+        return [message]
+    between = MemberMessage.objects.filter(
+        Q(sender=member, recipient_id=counterpart_id) | Q(sender_id=counterpart_id, recipient=member)
+    ).select_related("sender__user", "recipient__user")
+    return list(reversed(between.order_by("-created_at", "-pk")[:CONVERSATION_LENGTH]))
+
+
+def get_community_status(member: Member) -> dict:
+    """The member's current (open) request or access and the most recent ended one, with endorsements."""
+    from network.models import CommunityAccessRequest, CommunityEndorsement
+    from network.models.community import OPEN_COMMUNITY_STATES
+
+    requests = CommunityAccessRequest.objects.filter(member=member).prefetch_related(
+        Prefetch("endorsements", queryset=CommunityEndorsement.objects.select_related("endorser__user"))
+    )
+    current = requests.filter(state__in=OPEN_COMMUNITY_STATES).first()
+    last_ended = requests.exclude(state__in=OPEN_COMMUNITY_STATES).order_by("-created_at").first()
+    return {"current": current, "last_ended": last_ended}
+
+
+def list_endorsable_requests(user: User):
+    """Pending requests the user may endorse, with whether they already did."""
+    from django.db.models import Exists, OuterRef
+
+    from network import permissions
+    from network.models import CommunityAccessRequest, CommunityEndorsement
+
+    requests = permissions.filter_endorsable_requests_for_user(user, CommunityAccessRequest.objects.all())
+    return (
+        requests.select_related("member__user")
+        .annotate(
+            endorsed_by_me=Exists(
+                CommunityEndorsement.objects.filter(request=OuterRef("pk"), endorser__user_id=user.pk)
+            )
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+# --- applications, members and audit (staff admin) ---
+
+
+def get_latest_application(user: User):
+    """The user's open application, else their most recent decided one (None if they never applied)."""
+    from network.models import MembershipApplication
+    from network.models.membership import OPEN_APPLICATION_STATES
+
+    applications = MembershipApplication.objects.filter(user=user).select_related("mission")
+    return applications.filter(state__in=OPEN_APPLICATION_STATES).first() or applications.first()
+
+
+def get_open_application(user: User):
+    from network.models import MembershipApplication
+    from network.models.membership import OPEN_APPLICATION_STATES
+
+    return MembershipApplication.objects.filter(user=user, state__in=OPEN_APPLICATION_STATES).first()
+
+
+def list_applications_for_review():
+    """Applications with everything the officers' listing shows, in one query."""
+    from network.models import MembershipApplication
+
+    return MembershipApplication.objects.select_related("user__member", "mission", "decided_by")
+
+
+def list_members_for_staff():
+    from network.models import Member
+
+    return Member.objects.select_related("user")
+
+
+def count_pending_applications() -> int:
+    from network.choices import ApplicationState
+    from network.models import MembershipApplication
+
+    return MembershipApplication.objects.filter(state=ApplicationState.SUBMITTED).count()
+
+
+def count_pending_community_requests() -> int:
+    from network.choices import CommunityAccessState
+    from network.models import CommunityAccessRequest
+
+    return CommunityAccessRequest.objects.filter(state=CommunityAccessState.PENDING).count()
+
+
+# --- campaigns and advocacy ---
+
+
+@dataclass
+class TargetHistory:
+    """A target's dated values (snapshots, recorded values or statistic points) and its latest breakdown."""
+
+    points: list[tuple[datetime.date, Decimal]] = field(default_factory=list)
+    breakdown: dict = field(default_factory=dict)
+    breakdown_date: datetime.date | None = None
+
+
+def get_campaign(slug: str):
+    from network.models import Campaign
+
+    return Campaign.objects.get(slug=slug)
+
+
+def list_campaigns_for_user(user):
+    from network.models import Campaign
+    from network.permissions import filter_campaigns_for_user
+
+    return filter_campaigns_for_user(user, Campaign.objects.all()).order_by("-deadline", "title")
+
+
+def list_campaign_targets(campaign) -> list:
+    """The campaign's targets in order, each with `campaign` (and its statistic series) attached."""
+    targets = list(campaign.targets.select_related("statistic_series").order_by("sort_order", "pk"))
+    for target in targets:
+        target.campaign = campaign
+    return targets
+
+
+def load_target_histories(targets) -> dict[int, TargetHistory]:
+    """Every value of the targets with one query per kind of source (plus one for the latest breakdowns).
+
+    Computed targets read their daily snapshots, recorded targets their recorded values, statistic targets
+    their series' points (dated 1 January of their year, when they start to apply).
+    """
+    from django.utils import timezone
+
+    from network.choices import MetricSource
+    from network.models import ProgressSnapshot, RecordedValue, StatisticPoint
+
+    histories = {target.pk: TargetHistory() for target in targets}
+    by_source: dict[str, list] = {}
+    for target in targets:
+        by_source.setdefault(target.source, []).append(target)
+
+    computed = by_source.get(MetricSource.COMPUTED, [])
+    if computed:
+        today = timezone.localdate()
+        last_day = {target.pk: min(target.campaign.deadline, today) for target in computed}
+        latest: dict[int, tuple[datetime.date, int]] = {}
+        rows = (
+            ProgressSnapshot.objects.filter(target__in=[target.pk for target in computed])
+            .order_by("target_id", "date")
+            .values_list("target_id", "date", "value", "pk")
+        )
+        for target_id, day, value, pk in rows:
+            histories[target_id].points.append((day, value))
+            if day <= last_day[target_id]:
+                latest[target_id] = (day, pk)
+        if latest:
+            breakdowns = ProgressSnapshot.objects.filter(pk__in=[pk for _day, pk in latest.values()]).order_by()
+            for target_id, day, breakdown in breakdowns.values_list("target_id", "date", "breakdown"):
+                histories[target_id].breakdown = breakdown or {}
+                histories[target_id].breakdown_date = day
+
+    recorded = by_source.get(MetricSource.RECORDED, [])
+    if recorded:
+        rows = RecordedValue.objects.filter(target__in=[target.pk for target in recorded]).order_by("target_id", "date")
+        for target_id, day, value in rows.values_list("target_id", "date", "value"):
+            histories[target_id].points.append((day, value))
+
+    statistic = [target for target in by_source.get(MetricSource.STATISTIC, []) if target.statistic_series_id]
+    if statistic:
+        series_points: dict[int, list] = {}
+        rows = StatisticPoint.objects.filter(series__in={target.statistic_series_id for target in statistic})
+        for series_id, year, value in rows.order_by("series_id", "year").values_list("series_id", "year", "value"):
+            series_points.setdefault(series_id, []).append((datetime.date(year, 1, 1), value))
+        for target in statistic:
+            histories[target.pk].points = list(series_points.get(target.statistic_series_id, []))
+    return histories
+
+
+def list_target_history_rows(target) -> tuple[list[str], list[tuple]]:
+    """Header and rows of a target's CSV history: what its source holds, oldest first."""
+    from network.choices import MetricSource
+
+    if target.source == MetricSource.RECORDED:
+        rows = target.recorded_values.order_by("date").values_list("date", "value", "note")
+        return ["date", "value", "note"], list(rows)
+    if target.source == MetricSource.STATISTIC:
+        if not target.statistic_series_id:
+            return ["year", "value"], []
+        return ["year", "value"], list(target.statistic_series.points.order_by("year").values_list("year", "value"))
+    return ["date", "value"], list(target.snapshots.order_by("date").values_list("date", "value"))
+
+
+@dataclass(frozen=True)
+class ContributorEntry:
+    pk: int
+    member_id: int
+    name: str
+
+
+def list_campaign_contributors(campaign) -> list[ContributorEntry]:
+    """Members listed as contributors (names only), in the order they joined; closed accounts left out."""
+    from django.utils.translation import gettext
+
+    rows = (
+        campaign.contributors.filter(member__user__is_active=True)
+        .exclude(member__category="")
+        .order_by("joined_at", "pk")
+        .values_list("pk", "member_id", "member__user__first_name", "member__user__last_name")
+    )
+    # The name as Member.display_name gives it, without loading whole members and users.
+    return [
+        ContributorEntry(pk, member_id, f"{first} {last}".strip() or gettext("Member"))
+        for pk, member_id, first, last in rows
+    ]
+
+
+def list_advocacy_actions_for_member(member):
+    return member.advocacy_actions.order_by("-date", "-pk")

@@ -41,6 +41,61 @@ def purge_sent_emails(days: int = 7) -> int:
 
 # --- membership renewal and community review ---
 
+
+@shared_task(acks_late=True)
+def review_community_access() -> dict[str, int]:
+    """Daily: remind members 14 days before their Community of Practice review date, lapse access after it."""
+    from network.services.community import review_community_access as review
+
+    return review()
+
+
+@shared_task(acks_late=True)
+def send_renewal_reminders() -> int:
+    """Daily: email members 30 and 7 days before their membership expires, and once when it has lapsed.
+
+    Safe to run twice: each reminder is recorded under a unique key in the same transaction as its email.
+    """
+    from network.services.membership import send_renewal_reminders as send
+
+    return send()
+
+
 # --- imports ---
 
+
+# Checking and importing 50,000 rows takes longer than the default limits; still well below the visibility timeout.
+@shared_task(acks_late=True, soft_time_limit=900, time_limit=960)
+def check_member_import_file(import_id: int, language: str = "en") -> str | None:
+    """Check every row of an uploaded member import (dry run); stores progress and per-row errors."""
+    from django.utils import translation
+
+    from network.services import imports
+
+    with translation.override(language):
+        return imports.check_member_import(import_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=900, time_limit=960)
+def import_confirmed_members(import_id: int, actor_id: int | None, language: str = "en") -> str | None:
+    """Import all rows of a confirmed member import in one transaction (or none, with the reason)."""
+    from django.utils import translation
+
+    from network.services import imports
+
+    with translation.override(language):
+        return imports.import_members(import_id, actor_id=actor_id)
+
+
 # --- campaigns ---
+
+
+@shared_task(acks_late=True)
+def snapshot_campaign_progress(day: str | None = None) -> int:
+    """Store each running campaign target's value for yesterday and today (idempotent: one row per target and
+    day); then forget the targets' cached progress and the anonymous page cache. Returns rows written."""
+    import datetime
+
+    from network.services import campaigns
+
+    return campaigns.snapshot_campaign_progress(datetime.date.fromisoformat(day) if day else None)

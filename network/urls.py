@@ -1,6 +1,6 @@
 from django.urls import path
 
-from network.views import profiles
+from network.views import applications, campaigns, community, directory, messaging, privacy, profiles
 
 app_name = "network"
 
@@ -12,8 +12,26 @@ urlpatterns = [
     path("<uuid:public_id>/", profiles.member_profile, name="member_profile"),
     path("<uuid:public_id>/photo/", profiles.member_photo, name="member_photo"),
     # --- applications ---
+    path("membership/", applications.my_membership, name="my_membership"),
+    path("membership/apply/", applications.apply, name="apply"),
+    path("membership/apply/<slug:category>/", applications.apply_details, name="apply_details"),
+    path("membership/application/update/", applications.update_application, name="update_application"),
     # --- directory and messages ---
+    path("directory/", directory.directory, name="directory"),
+    path("<uuid:public_id>/contact/", messaging.contact_member, name="contact_member"),
+    path("messages/", messaging.inbox, name="inbox"),
+    path("messages/<int:pk>/", messaging.message_detail, name="message_detail"),
     # --- community of practice ---
+    path("community/", community.community_status, name="community_status"),
+    path("community/home/", community.community_home, name="community_home"),
+    path("community/requests/", community.community_requests, name="community_requests"),
+    path("community/requests/<int:pk>/endorse/", community.endorse_request, name="endorse_community_request"),
     # --- privacy ---
+    path("me/privacy/", privacy.privacy_settings, name="privacy"),
+    path("me/export/", privacy.export_data, name="export_data"),
+    path("me/delete/", privacy.delete_account, name="delete_account"),
     # --- campaigns and advocacy ---
+    path("advocacy/", campaigns.advocacy_actions, name="advocacy_actions"),
+    path("advocacy/<int:pk>/edit/", campaigns.edit_advocacy_action, name="edit_advocacy_action"),
+    path("advocacy/<int:pk>/delete/", campaigns.delete_advocacy_action, name="delete_advocacy_action"),
 ]

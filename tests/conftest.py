@@ -24,6 +24,17 @@ def pytest_configure(config):
     django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def pytest_collection_modifyitems(config, items):
+    # A transactional test (live server, real Celery worker) empties the database when it ends; serialized
+    # rollback puts back what migrations created (root page, locales, reference lists, staff groups) for the
+    # tests that follow.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
 def pytest_sessionstart(session):
     if IN_CI:
         engine = django_settings.DATABASES["default"]["ENGINE"]

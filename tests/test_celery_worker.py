@@ -66,3 +66,67 @@ def test_email_queued_on_commit_is_delivered_once_by_the_worker(celery_worker):
     assert deliver_email.delay(email.pk).get(timeout=20) is False
     assert len(mail.outbox) == 1
     assert OutboundEmail.objects.get(pk=email.pk).attempts == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_renewal_reminder_runs_on_the_worker_and_arrives_once(celery_worker):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from network.models import RenewalReminder
+    from network.tasks import send_renewal_reminders
+    from tests.factories import MemberFactory
+
+    member = MemberFactory(category="active", membership_expires_on=timezone.localdate() + timedelta(days=7))
+
+    assert send_renewal_reminders.delay().get(timeout=20) == 1
+    assert wait_for(lambda: len(mail.outbox) == 1)
+    assert mail.outbox[0].to == [member.user.email]
+    assert "7 days" in mail.outbox[0].subject
+
+    # The beat running the task again (or a redelivery) sends nothing more.
+    assert send_renewal_reminders.delay().get(timeout=20) == 0
+    time.sleep(1)
+    assert len(mail.outbox) == 1
+    assert RenewalReminder.objects.filter(member=member).count() == 1
+
+
+# --- community review ---
+
+
+@pytest.mark.django_db(transaction=True)
+def test_community_review_task_reminds_and_lapses_once_through_the_worker(celery_worker):
+    import datetime
+
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from network.choices import CommunityAccessState, MemberCategory, StaffRole
+    from network.models import CommunityAccessRequest
+    from network.services import community
+    from network.tasks import review_community_access
+    from tests.factories import MemberFactory
+
+    moderator = MemberFactory().user
+    # get_or_create: an earlier transactional test may have flushed the groups made after migrating.
+    moderator.groups.add(Group.objects.get_or_create(name=StaffRole.MODERATOR.value)[0])
+    today = timezone.localdate()
+    soon, due = MemberFactory(category=MemberCategory.ACTIVE), MemberFactory(category=MemberCategory.CIVILIAN)
+    for member, review_on in ((soon, today + datetime.timedelta(days=10)), (due, today + datetime.timedelta(days=1))):
+        access = community.request_community_access(member, actor=member.user, motivation="Sharing field experience.")
+        community.approve_community_request(access, actor=moderator, review_on=review_on)
+    # The review date of the second one has come (approving refuses dates in the past).
+    CommunityAccessRequest.objects.filter(member=due).update(review_on=today)
+    assert wait_for(lambda: len(mail.outbox) == 2)  # the two approval emails
+    mail.outbox = []
+
+    assert review_community_access.delay().get(timeout=20) == {"reminded": 1, "lapsed": 1}
+    assert wait_for(lambda: len(mail.outbox) == 2)
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([soon.user.email, due.user.email])
+    assert CommunityAccessRequest.objects.get(member=due).state == CommunityAccessState.LAPSED
+
+    # Run twice the same day (a redelivered task): nothing more is sent or changed.
+    assert review_community_access.delay().get(timeout=20) == {"reminded": 0, "lapsed": 0}
+    time.sleep(1)
+    assert len(mail.outbox) == 2

@@ -1,9 +1,29 @@
+from urllib.parse import urlsplit
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
+from wagtail.models import Locale, Page
+
+from cms.access import filter_pages_for_user
+from network.permissions import can_view_campaign
 
 register = template.Library()
+
+# Open Graph wants a territory with the language.
+OG_LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+
+
+def _visible_translations(request, page) -> dict[str, str]:
+    """Language code → URL of the page's live translations the visitor may open."""
+    if page is None or not getattr(page, "locale_id", None):
+        return {}
+    translations = filter_pages_for_user(request.user, page.get_translations(inclusive=True).live())
+    return {
+        translation.locale.language_code: translation.get_url(request)
+        for translation in translations.select_related("locale")
+    }
 
 
 @register.simple_tag(takes_context=True)
@@ -12,16 +32,98 @@ def language_links(context) -> list[dict]:
     request = context.get("request")
     if request is None:
         return []
-    page = context.get("page")
-    translations = {}
-    if page is not None and getattr(page, "locale_id", None):
-        translations = {
-            translation.locale.language_code: translation.url
-            for translation in page.get_translations(inclusive=True).live().select_related("locale")
-        }
+    translations = _visible_translations(request, context.get("page"))
     current = get_language()
     links = []
     for code, name in settings.LANGUAGES:
         url = translations.get(code) or translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
+
+
+@register.simple_tag(takes_context=True)
+def page_meta(context) -> dict:
+    """Canonical URL, hreflang alternates and Open Graph values of the current Wagtail page."""
+    request = context.get("request")
+    page = context.get("page")
+    if request is None or page is None:
+        return {}
+    translations = _visible_translations(request, page)
+    alternates = [
+        {"code": code, "url": request.build_absolute_uri(translations[code])}
+        for code, _name in settings.LANGUAGES
+        if translations.get(code)
+    ]
+    default = translations.get(settings.LANGUAGE_CODE)
+    specific = page.specific if type(page) is Page else page
+    image = getattr(specific, "lead_image", None) or getattr(specific, "hero_image", None)
+    image_url = ""
+    if image is not None:
+        image_url = request.build_absolute_uri(image.get_rendition("fill-1200x630|format-jpeg").url)
+    return {
+        "canonical": request.build_absolute_uri(page.get_url(request)),
+        "alternates": alternates,
+        "x_default": request.build_absolute_uri(default) if default else "",
+        "description": page.search_description or getattr(specific, "summary", ""),
+        "og_type": "article" if specific._meta.model_name == "storypage" else "website",
+        "og_locale": OG_LOCALES.get(get_language(), get_language()),
+        "image_url": image_url,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context) -> list[dict]:
+    """The current language's top-level pages marked "show in menus" that the visitor may open."""
+    request = context.get("request")
+    if request is None:
+        return []
+    from cms.models import HomePage
+
+    try:
+        locale = Locale.get_active()
+    except Locale.DoesNotExist:
+        return []
+    home = HomePage.objects.live().filter(locale=locale).only("path", "depth").first()
+    if home is None:
+        return []
+    current = context.get("page")
+    current_path = getattr(current, "path", "")
+    items = filter_pages_for_user(request.user, home.get_children().live().in_menu())
+    return [
+        {
+            "title": item.title,
+            "url": item.get_url(request),
+            "current": current_path == item.path,
+            "ancestor": current_path.startswith(item.path) and current_path != item.path,
+        }
+        for item in items
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumbs(context) -> list[Page]:
+    """The ancestors of the current page below the site root (the language's home page included).
+
+    An ancestor of a page the visitor may open is open to them too: access levels apply downwards.
+    """
+    page = context.get("page")
+    if page is None or page.depth <= 2:
+        return []
+    return list(page.get_ancestors().filter(depth__gte=2).live())
+
+
+@register.filter
+def hostname(url: str) -> str:
+    host = urlsplit(url or "").hostname or ""
+    return host.removeprefix("www.")
+
+
+@register.simple_tag(takes_context=True)
+def campaign_visible(context, campaign) -> bool:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None:
+        from django.contrib.auth.models import AnonymousUser
+
+        user = AnonymousUser()
+    return can_view_campaign(user, campaign)

@@ -23,7 +23,12 @@ def my_profile(request):
     return render(
         request,
         "network/profile_detail.html",
-        {"member": member, "visible": set(Member.VISIBLE_FIELDS), "is_owner": True},
+        {
+            "member": member,
+            "visible": set(Member.VISIBLE_FIELDS),
+            "is_owner": True,
+            "missions": permissions.visible_missions(request.user, member),
+        },
     )
 
 
@@ -45,7 +50,10 @@ def edit_profile(request):
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
                 fields={
-                    **{name: form.cleaned_data[name] for name in ("country", "police_service", "rank", "bio")},
+                    **{
+                        name: form.cleaned_data[name]
+                        for name in ("country", "police_service", "rank", "bio", "hide_current_deployment")
+                    },
                     # False means "clear the photo"; an untouched field gives back the current file.
                     "photo": form.cleaned_data["photo"] or "",
                 },
@@ -86,6 +94,9 @@ def member_profile(request, public_id):
             "member": member,
             "visible": permissions.visible_member_fields(request.user, member),
             "is_owner": False,
+            # A hidden current deployment is left out for everyone but the member (duty of care).
+            "missions": permissions.visible_missions(request.user, member),
+            "can_contact": permissions.can_contact_member(request.user, member),
         },
     )
 

@@ -9,9 +9,9 @@ What it does:
    `seed_demo` (development mode: seed_demo refuses production) and `collectstatic` (production mode, for
    whitenoise's manifest), then logs the demo member amina.diallo@example.org in to get a session cookie;
 2. starts gunicorn (2 sync workers, DJANGO_ENV=production, no access log) on a free port of 127.0.0.1;
-3. checks that every endpoint answers 200 (the profile page as the logged-in member, the home page from the
-   anonymous page cache), then for each one runs wrk for 3 s to warm up and 15 s to measure, with
-   8 connections (8 concurrent users);
+3. checks that every endpoint answers 200 (the profile page as the logged-in member; a warning when the home
+   page does not come from the anonymous page cache), then for each one runs wrk for 3 s to warm up and
+   15 s to measure, with 8 connections (8 concurrent users), noting the CPU other processes took meanwhile;
 4. reads each gunicorn worker's resident memory (VmRSS) and stops gunicorn, whatever happened.
 
 It measures requests/s, p50 and p95 latency and non-2xx responses for the bare Django view `/healthz/`
@@ -28,6 +28,7 @@ import datetime
 import http.client
 import os
 import platform
+import resource
 import secrets
 import shutil
 import signal
@@ -36,9 +37,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import BinaryIO
@@ -68,6 +70,8 @@ HOME_TO_BARE_TARGET = 0.50
 PROFILE_P95_TARGET_MS = 150.0
 WORKER_RSS_TARGET_MIB = 250.0
 BUSY_LOAD_AVERAGE = 0.5
+BUSY_CPU_SHARE = 0.10
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 # Variables that switch on services this benchmark does not set up; left out so every run is the same.
 UNSET_VARIABLES = (
@@ -142,6 +146,7 @@ class LoadResult:
     non_2xx: int
     cache_hits: int
     socket_errors: int
+    other_cpu_share: float = 0.0  # of all CPUs, used by processes outside the stack and wrk during the run
 
 
 BARE_VIEW = Endpoint("bare Django view", "/healthz/", must_contain="ok")
@@ -352,19 +357,63 @@ class GunicornServer:
         return "\n".join(text.splitlines()[-lines:]) or "(no output)"
 
     def worker_pids(self) -> list[int]:
-        """The master's children, found through each process's parent pid in /proc."""
+        """The master's children."""
         assert self.process is not None
-        children = []
-        for stat_file in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                stat = stat_file.read_text()
-            except OSError:
-                continue  # the process ended while we were looking
-            # The command name in parentheses may contain spaces; the fields after it are fixed.
-            parent_pid = int(stat.rsplit(")", 1)[1].split()[1])
-            if parent_pid == self.process.pid:
-                children.append(int(stat_file.parent.name))
-        return sorted(children)
+        return sorted(process.pid for process in list_processes() if process.parent_pid == self.process.pid)
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the stack under test: gunicorn, Redis and this database's backends."""
+        assert self.process is not None
+        master = self.process.pid
+        return sum(
+            process.cpu_seconds
+            for process in list_processes()
+            if master in (process.pid, process.parent_pid)
+            or process.name == "redis-server"
+            or (process.name == "postgres" and DATABASE_NAME in process.command_line())
+        )
+
+
+@dataclass(frozen=True)
+class ProcessInfo:
+    pid: int
+    parent_pid: int
+    name: str
+    cpu_seconds: float
+
+    def command_line(self) -> str:
+        try:
+            return Path(f"/proc/{self.pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            return ""
+
+
+def list_processes() -> list[ProcessInfo]:
+    processes = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            stat = stat_file.read_text()
+        except OSError:
+            continue  # the process ended while we were looking
+        # The name in parentheses may contain spaces or parentheses; the fields after the last ")" are fixed:
+        # state, ppid, … and utime, stime (in clock ticks) at positions 11 and 12.
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 1 :].split()
+        cpu_ticks = int(fields[11]) + int(fields[12])
+        processes.append(ProcessInfo(int(stat_file.parent.name), int(fields[1]), name, cpu_ticks / CLOCK_TICKS))
+    return processes
+
+
+def machine_cpu_seconds() -> float:
+    """CPU time spent on every core by every process since boot (the first line of /proc/stat)."""
+    user, nice, system, _idle, _iowait, irq, softirq = map(int, Path("/proc/stat").read_text().split()[1:8])
+    return (user + nice + system + irq + softirq) / CLOCK_TICKS
+
+
+def children_cpu_seconds() -> float:
+    """CPU time of this script's finished subprocesses, which during a load run means wrk."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def resident_memory_mib(pid: int) -> float:
@@ -382,7 +431,10 @@ def verify_endpoint(port: int, endpoint: Endpoint, cookies: dict[str, str]) -> d
     """
     cookies = dict(cookies)
     for _request in range(2):
-        status, headers, body, set_cookies = http_get(port, endpoint.path, cookies)
+        try:
+            status, headers, body, set_cookies = http_get(port, endpoint.path, cookies)
+        except OSError as error:
+            raise BenchError(f"GET {endpoint.path} failed: {error!r}") from error
         if status != 200:
             where = f" (redirected to {headers['location']})" if "location" in headers else ""
             raise BenchError(f"GET {endpoint.path} answered {status}{where}; expected 200.")
@@ -423,6 +475,19 @@ def run_wrk(wrk: str, script: Path, port: int, endpoint: Endpoint, cookies: dict
                 socket_errors=values["socket_errors"],
             )
     raise BenchError(f"wrk printed no BENCH-RESULT line:\n{output}")
+
+
+def measure(server: GunicornServer, load_run: Callable[[], LoadResult]) -> LoadResult:
+    """Run the load and note how much CPU processes outside the stack and wrk took meanwhile.
+
+    On a shared machine (CI, a laptop compiling something) that share explains low or scattered numbers.
+    """
+    started = (time.monotonic(), machine_cpu_seconds(), server.cpu_seconds(), children_cpu_seconds())
+    result = load_run()
+    ended = (time.monotonic(), machine_cpu_seconds(), server.cpu_seconds(), children_cpu_seconds())
+    wall, machine, stack, wrk = (end - start for start, end in zip(started, ended, strict=True))
+    other_share = max(machine - stack - wrk, 0.0) / (wall * (os.cpu_count() or 1))
+    return replace(result, other_cpu_share=other_share)
 
 
 def load_average() -> float:
@@ -479,6 +544,10 @@ def report(results: dict[Endpoint, LoadResult], worker_rss: dict[int, float], *,
         f"- gunicorn worker RSS after the run: {rss_list} (target < {WORKER_RSS_TARGET_MIB:.0f} MiB each) — "
         f"{verdict(largest_rss < WORKER_RSS_TARGET_MIB)}",
     ]
+    shares = ", ".join(f"{endpoint.path} {result.other_cpu_share:.0%}" for endpoint, result in results.items())
+    lines += ["", f"CPU taken by other processes during the measured runs (share of {os.cpu_count()} CPUs): {shares}."]
+    if any(result.other_cpu_share >= BUSY_CPU_SHARE for result in results.values()):
+        lines.append("Other work competed with the benchmark: those numbers are low and noisy; run it again when idle.")
     socket_errors = {endpoint: result.socket_errors for endpoint, result in results.items() if result.socket_errors}
     if socket_errors:
         counts = ", ".join(f"{endpoint.path} {count}" for endpoint, count in socket_errors.items())
@@ -521,7 +590,8 @@ def main() -> int:
                     print(f"[{number}/{len(ENDPOINTS)}] {endpoint.label} ({endpoint.path}) …", flush=True)
                     cookies = verify_endpoint(port, endpoint, member_cookies if endpoint.logged_in else {})
                     run_wrk(wrk, script, port, endpoint, cookies, WARMUP_SECONDS)
-                    results[endpoint] = run_wrk(wrk, script, port, endpoint, cookies, MEASURE_SECONDS)
+                    load_run = partial(run_wrk, wrk, script, port, endpoint, cookies, MEASURE_SECONDS)
+                    results[endpoint] = measure(server, load_run)
                 worker_rss = {pid: resident_memory_mib(pid) for pid in server.worker_pids()}
                 if len(worker_rss) != WORKERS:
                     raise BenchError(

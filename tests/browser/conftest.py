@@ -17,6 +17,24 @@ def _chromium_installed():
     require_service("Chromium", os.path.exists(CHROMIUM), "apt-get install -y chromium")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_thread_keeps_its_database_connections(request, django_db_setup):
+    """Keep the test thread on the database connections the test database was set up with.
+
+    Once Playwright's sync API has started, the test thread looks as if an event loop were running in it, and
+    Django then keeps a second, separate set of connections for "async" code. Test code would open fresh
+    connections that lack the serialized copy of the migrated database, so `serialized_rollback` could not
+    restore what the migrations created (Wagtail's root page, the admin-access permission) after the flush
+    that ends every transactional test.
+    """
+    from django.db import connections
+
+    before_playwright = {alias: connections[alias] for alias in connections}
+    request.getfixturevalue("playwright")
+    for alias, connection in before_playwright.items():
+        connections[alias] = connection
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     # Debian's Chromium rather than a browser fetched by `playwright install`; the flags let it run in a

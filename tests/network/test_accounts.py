@@ -13,7 +13,7 @@ LOGIN = "/en/accounts/login/"
 
 
 def signup(client, email="new.member@example.org", password="correct horse battery staple"):
-    return client.post(SIGNUP, {"email": email, "password1": password, "password2": password})
+    return client.post(SIGNUP, {"email": email, "password1": password, "password2": password, "agree_terms": "on"})
 
 
 def test_signup_sends_confirmation_email_and_creates_private_profile(client, site, mailoutbox):

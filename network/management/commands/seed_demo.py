@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from cms.demo import seed_content_pages
 from cms.services import ensure_home_pages
 from network.choices import MemberCategory, StaffRole, Visibility
 from network.models import ExpertiseArea, Language, Member, Mission, User
@@ -149,8 +150,15 @@ class Command(BaseCommand):
             self._pages()
             accounts = self._members(password) + self._staff(password)
             # --- membership demo data ---
+            from network.management.demo_membership import seed_membership_demo
+
+            accounts += seed_membership_demo(password)
             # --- campaigns demo data ---
+            from network.management.demo_campaigns import seed_campaigns_demo
+
+            seed_campaigns_demo()
             # --- content pages demo data ---
+            seed_content_pages()
         self.stdout.write(self.style.SUCCESS("Demo site ready."))
         if not options["quiet_passwords"]:
             self.stdout.write(f"Demo accounts (password for all: {password}):")

@@ -1,0 +1,100 @@
+import pytest
+from wagtail.contrib.forms.models import FormSubmission
+
+from cms.cache import CACHE_HEADER
+from cms.models import HONEYPOT_FIELD, ContactPage
+from tests.factories.cms import contact_page
+
+pytestmark = pytest.mark.django_db
+
+MESSAGE = {
+    "your_name": "Grace Uwase",
+    "your_email_address": "grace@example.org",
+    "your_message": "How can our academy host a course?",
+}
+
+
+@pytest.fixture
+def contact(site):
+    return contact_page(site["en"], thank_you_text="<p>Thank you, we will answer soon.</p>")
+
+
+def test_contact_form_is_never_served_from_the_anonymous_cache(client, contact):
+    client.get(contact.url)
+    response = client.get(contact.url)
+    assert CACHE_HEADER not in response
+    assert ContactPage.cache_anonymous is False
+
+
+def test_hidden_trap_field_is_in_the_form_but_out_of_sight(client, contact):
+    html = client.get(contact.url).content.decode()
+    assert f'name="{HONEYPOT_FIELD}"' in html
+    assert 'class="hp-field" aria-hidden="true"' in html and 'tabindex="-1"' in html
+
+
+def test_valid_message_is_stored_and_emailed(client, contact, mailoutbox):
+    response = client.post(contact.url, MESSAGE)
+    assert response.status_code == 200
+    assert "Thank you, we will answer soon." in response.content.decode()
+    submission = FormSubmission.objects.get(page=contact)
+    assert submission.form_data["your_message"] == MESSAGE["your_message"]
+    assert HONEYPOT_FIELD not in submission.form_data
+    assert len(mailoutbox) == 1
+    email = mailoutbox[0]
+    assert email.to == ["secretariat@example.org"]
+    assert email.subject == "Message from the website"
+    assert "How can our academy host a course?" in email.body and "grace@example.org" in email.body
+    assert HONEYPOT_FIELD not in email.body and "Leave this field empty" not in email.body
+
+
+def test_missing_field_shows_an_error_and_keeps_what_was_typed(client, contact, mailoutbox):
+    response = client.post(contact.url, {**MESSAGE, "your_email_address": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Please correct the fields marked below" in html
+    assert "This field is required." in html
+    assert 'value="Grace Uwase"' in html
+    assert "How can our academy host a course?" in html
+    assert not FormSubmission.objects.exists() and not mailoutbox
+
+
+def test_invalid_email_address_is_reported(client, contact):
+    html = client.post(contact.url, {**MESSAGE, "your_email_address": "not-an-address"}).content.decode()
+    assert "Enter a valid email address." in html and 'value="not-an-address"' in html
+
+
+def test_bot_filling_the_trap_field_is_turned_away_silently(client, contact, mailoutbox):
+    response = client.post(contact.url, {**MESSAGE, HONEYPOT_FIELD: "http://spam.example"})
+    assert response.status_code == 200
+    assert "Thank you" in response.content.decode()
+    assert not FormSubmission.objects.exists()
+    assert not mailoutbox
+
+
+def test_too_many_messages_from_one_address_are_refused_and_kept(client, contact, mailoutbox):
+    for _ in range(ContactPage.submissions_per_hour):
+        assert client.post(contact.url, MESSAGE, REMOTE_ADDR="203.0.113.5").status_code == 200
+    response = client.post(contact.url, MESSAGE, REMOTE_ADDR="203.0.113.5")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Please try again later" in html
+    assert "How can our academy host a course?" in html  # nothing lost
+    assert FormSubmission.objects.count() == ContactPage.submissions_per_hour
+    assert len(mailoutbox) == ContactPage.submissions_per_hour
+    # Another visitor is not affected.
+    assert client.post(contact.url, MESSAGE, REMOTE_ADDR="198.51.100.7").status_code == 200
+    assert FormSubmission.objects.count() == ContactPage.submissions_per_hour + 1
+
+
+def test_invalid_attempts_do_not_use_up_the_allowance(client, contact):
+    for _ in range(ContactPage.submissions_per_hour + 2):
+        client.post(contact.url, {**MESSAGE, "your_name": ""}, REMOTE_ADDR="203.0.113.9")
+    assert client.post(contact.url, MESSAGE, REMOTE_ADDR="203.0.113.9").status_code == 200
+    assert FormSubmission.objects.count() == 1
+
+
+def test_french_contact_page_answers_in_french(client, site):
+    page = contact_page(site["fr"], title="Contact", slug="contact")
+    html = client.post(page.url, {**MESSAGE, "your_name": ""}).content.decode()
+    assert '<html lang="fr">' in html
+    assert 'class="errorlist"' in html and "This field is required." not in html  # Django's French message
