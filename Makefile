@@ -26,7 +26,12 @@ run: venv
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: venv
+# axe-core for the accessibility checks in the browser tests (skipped when npm is missing, except in CI).
+AXE := tests/browser/node/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/node/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/browser/node --no-audit --no-fund --silent; fi
+
+test: venv $(AXE)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 worker: venv
@@ -34,6 +39,7 @@ worker: venv
 
 bench: venv
 	$(PY) tests/bench/http_bench.py
+	$(PY) tests/bench/membership_bench.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

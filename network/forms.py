@@ -1,7 +1,10 @@
 from allauth.account import forms as allauth_forms
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from network.choices import MemberCategory, Visibility
@@ -161,15 +164,35 @@ class MemberImportForm(forms.Form):
 # --- directory, messages, community of practice, privacy ---
 
 
+class FastSelect(forms.Select):
+    """A <select> rendered in Python: Django renders each option through a template, which costs ~50 ms
+    for the 250 countries on every directory page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        attrs["name"] = name
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((str(key), mark_safe(" selected") if str(key) == chosen else "", label) for key, label in self.choices),
+        )
+        return format_html("<select{}>{}</select>", flatatt(attrs), options)
+
+
 class DirectorySearchForm(forms.Form):
     """The directory's search and filters (GET). Invalid values are reported and ignored, never fatal."""
 
     DEFAULT_PAGE_SIZE = 25
 
     q = forms.CharField(label=_("Name"), max_length=100, required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=FastSelect)
     mission = forms.ModelChoiceField(
-        label=_("Mission served"), queryset=Mission.objects.all(), required=False, empty_label=_("Any")
+        label=_("Mission served"),
+        queryset=Mission.objects.all(),
+        required=False,
+        empty_label=_("Any"),
+        widget=FastSelect,
     )
     expertise = forms.ModelChoiceField(
         label=_("Area of expertise"), queryset=ExpertiseArea.objects.all(), required=False, empty_label=_("Any")

@@ -259,8 +259,14 @@ def cold_request(client, url: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def load_average() -> str:
+    path = Path("/proc/loadavg")
+    return path.read_text().split()[0] if path.exists() else "?"
+
+
 def main() -> int:
     began = time.monotonic()
+    load_before = load_average()
     environment = configure_django()
     reuse = "--reuse-data" in sys.argv[1:]
     if not reuse:
@@ -302,12 +308,12 @@ def main() -> int:
     campaign_p95 = results["campaign page, anonymous"]["p95"]
     member_p95 = results["campaign page, signed-in member"]["p95"]
     met = max(campaign_p95, member_p95) < P95_TARGET_MS
-    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
     lines = [
         "# Campaign page benchmark",
         "",
         f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC · {platform.node()} ({os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}, load average {load} at the end)",
+        f"Python {platform.python_version()}, load average {load_before} before and {load_average()} after the "
+        "run: other work on the machine inflates the wall-clock times)",
         "",
         f"{MEMBERS:,} members, 3 computed targets × {DAYS:,} daily snapshots ({data['snapshot_rows']:,} rows with "
         f"category and country breakdowns), {CONTRIBUTORS} contributors · PostgreSQL + Redis on 127.0.0.1 · "

@@ -12,7 +12,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(scope="session", autouse=True)
 def _chromium_installed():
     require_service("Chromium", os.path.exists(CHROMIUM), "apt-get install -y chromium")
 
@@ -36,7 +36,7 @@ def _test_thread_keeps_its_database_connections(request, django_db_setup):
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
+def browser_type_launch_args(browser_type_launch_args, _chromium_installed):
     # Debian's Chromium rather than a browser fetched by `playwright install`; the flags let it run in a
     # container (no sandbox, small /dev/shm, no GPU) and keep it from calling home.
     return {
