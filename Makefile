@@ -40,6 +40,7 @@ worker: venv
 bench: venv
 	$(PY) tests/bench/http_bench.py
 	$(PY) tests/bench/membership_bench.py
+	$(PY) tests/bench/campaign_bench.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

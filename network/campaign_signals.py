@@ -31,12 +31,14 @@ def _value_changed(sender, instance, **kwargs):
 @receiver(post_delete, sender=Target)
 def _target_changed(sender, instance, **kwargs):
     invalidate_target_progress([instance.pk])
+    transaction.on_commit(progress.invalidate_campaigns)
 
 
 @receiver(post_save, sender=Campaign)
 @receiver(post_delete, sender=Campaign)
 def _campaign_changed(sender, instance, **kwargs):
     invalidate_target_progress(Target.objects.filter(campaign_id=instance.pk).values_list("pk", flat=True))
+    transaction.on_commit(progress.invalidate_campaigns)
 
 
 @receiver(post_save, sender=StatisticPoint)

@@ -136,6 +136,31 @@ def _versions(target_ids: Sequence[int]) -> dict[int, int]:
     return versions
 
 
+CAMPAIGNS_VERSION_KEY = "campaign-pages:version"
+CAMPAIGN_KEY = "campaign-pages:{version}:{slug}"
+
+
+def invalidate_campaigns() -> None:
+    """Forget every cached campaign with its targets (any campaign or target was saved or deleted)."""
+    cache.set(CAMPAIGNS_VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def get_campaign_with_targets(slug: str):
+    """(campaign, targets in order with `campaign` attached) from the cache or two queries; raises
+    Campaign.DoesNotExist. Campaigns and targets change rarely, and every change forgets them all."""
+    version = cache.get(CAMPAIGNS_VERSION_KEY)
+    if version is None:
+        cache.add(CAMPAIGNS_VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(CAMPAIGNS_VERSION_KEY)
+    key = CAMPAIGN_KEY.format(version=version, slug=slug)
+    found = cache.get(key)
+    if found is None:
+        campaign = queries.get_campaign(slug)
+        found = (campaign, queries.list_campaign_targets(campaign))
+        cache.set(key, found, timeout=PROGRESS_TIMEOUT)
+    return found
+
+
 def get_target_progress(targets: Sequence, *, today: datetime.date | None = None) -> dict[int, TargetProgress]:
     """Progress of each target (with `campaign` loaded), from the cache or built with a few queries for all."""
     if not targets:

@@ -18,23 +18,27 @@ from network import permissions, queries
 from network.choices import CampaignVisibility, MetricSource
 from network.forms import AdvocacyActionForm, CampaignContributorForm
 from network.models import AdvocacyAction, Campaign, CampaignContributor
-from network.progress import get_target_progress, source_label
+from network.progress import get_campaign_with_targets, get_target_progress, source_label
 from network.services import campaigns as campaign_services
 
 
-def _visible_campaign(request, slug: str) -> Campaign:
+def _visible_campaign_with_targets(request, slug: str) -> tuple[Campaign, list]:
     try:
-        campaign = queries.get_campaign(slug)
+        campaign, targets = get_campaign_with_targets(slug)
     except Campaign.DoesNotExist:
         raise Http404 from None
     if not permissions.can_view_campaign(request.user, campaign):
         raise Http404
-    return campaign
+    return campaign, targets
+
+
+def _visible_campaign(request, slug: str) -> Campaign:
+    return _visible_campaign_with_targets(request, slug)[0]
 
 
 def _visible_target(request, slug: str, target_id: int):
-    campaign = _visible_campaign(request, slug)
-    for target in queries.list_campaign_targets(campaign):
+    campaign, targets = _visible_campaign_with_targets(request, slug)
+    for target in targets:
         if target.pk == target_id:
             return campaign, target
     raise Http404
@@ -58,9 +62,8 @@ def _allow_anonymous_page_cache(request, campaign: Campaign) -> None:
 
 
 def campaign_detail(request, slug):
-    campaign = _visible_campaign(request, slug)
+    campaign, targets = _visible_campaign_with_targets(request, slug)
     _allow_anonymous_page_cache(request, campaign)
-    targets = queries.list_campaign_targets(campaign)
     progress = get_target_progress(targets)
     contributors = queries.list_campaign_contributors(campaign)
     member = permissions.get_member(request.user)

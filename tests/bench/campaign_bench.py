@@ -333,8 +333,11 @@ def main() -> int:
         f"Target: campaign page p95 < {P95_TARGET_MS:.0f} ms — {'met' if met else 'NOT met'} "
         f"(anonymous {campaign_p95:.1f} ms, member {member_p95:.1f} ms).",
         "",
-        "The first request of the day (or after a snapshot or recorded value changed) reads the snapshots in one "
-        "query per kind of source and draws the charts; later ones take each target's progress from the cache.",
+        "First request: nothing cached (a new day, or a recorded value or target just changed; after a snapshot "
+        "the task rebuilds the cache itself) — the snapshots are read in one query per kind of source and the "
+        "charts drawn. Later requests take each target's progress from the cache; anonymous visitors of a public "
+        "campaign get the whole page from the anonymous page cache, members get it rendered for them "
+        "(contributors' form, nominations) with the site's menus.",
         "",
         "CPU columns: time this Python process spent on the request (template rendering, cache decoding, ORM), "
         "without the waits for PostgreSQL and Redis; on a busy machine they show what the code itself costs.",
