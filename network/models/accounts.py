@@ -103,6 +103,11 @@ class ExpertiseArea(models.Model):
 private_storage = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
+def get_private_storage() -> FileSystemStorage:
+    # A callable, so migrations do not record this machine's PRIVATE_MEDIA_ROOT.
+    return private_storage
+
+
 def member_photo_path(instance: "Member", filename: str) -> str:
     # A random name: the file name must not reveal who is pictured.
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
@@ -133,7 +138,7 @@ class Member(models.Model):
     languages = models.ManyToManyField(Language, blank=True, verbose_name=_("languages"))
     expertise = models.ManyToManyField(ExpertiseArea, blank=True, verbose_name=_("areas of expertise"))
     bio = models.TextField(_("short biography"), max_length=1500, blank=True)
-    photo = models.ImageField(_("photo"), upload_to=member_photo_path, storage=private_storage, blank=True)
+    photo = models.ImageField(_("photo"), upload_to=member_photo_path, storage=get_private_storage, blank=True)
     visibility = models.JSONField(_("field visibility"), default=dict, blank=True)
     hide_current_deployment = models.BooleanField(
         _("hide my current deployment"),

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from network.choices import ImportState
-from network.models.accounts import private_storage
+from network.models.accounts import get_private_storage
 
 
 class MemberImport(models.Model):
@@ -11,7 +11,7 @@ class MemberImport(models.Model):
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    file = models.FileField(upload_to="member-imports/", storage=private_storage)
+    file = models.FileField(upload_to="member-imports/", storage=get_private_storage)
     original_name = models.CharField(max_length=255)
     state = models.CharField(max_length=20, choices=ImportState.choices, default=ImportState.UPLOADED)
     total_rows = models.PositiveIntegerField(default=0)
