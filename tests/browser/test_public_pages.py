@@ -4,8 +4,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from wagtail.models import Collection, Locale
-from wagtail.models import Page as WagtailPage
 
 from cms.demo import seed_content_pages
 from cms.models import CampaignPage, HomePage, JoinPage, StatisticsPage, StoryPage
@@ -39,26 +37,10 @@ TIMING_SCRIPT = """() => {
 }"""
 
 
-def _restore_wagtail_roots() -> None:
-    """Put back the root page and root collection that Wagtail's migrations create, if they are missing.
-
-    A transactional test flushes the database afterwards and the next one restores it from contents
-    serialized at set-up, kept on the connection object; Django keeps connections per context, and a browser
-    test has been seen (PostgreSQL, after other tests) to get a connection without them and so start on an
-    empty database. The fixture below needs nothing else that migrations create.
-    """
-    if not Collection.objects.exists():
-        Collection.add_root(name="Root")
-    if not WagtailPage.objects.filter(depth=1).exists():
-        locale, _created = Locale.objects.get_or_create(language_code="en")
-        WagtailPage.add_root(instance=WagtailPage(title="Root", slug="root", locale=locale, live=True))
-
-
 @pytest.fixture
 def demo_site(settings, tmp_path):
     """The demo's content pages in both languages, with the campaigns' demo data (no demo accounts)."""
     settings.MEDIA_ROOT = tmp_path
-    _restore_wagtail_roots()
     ensure_home_pages(HOME, site_name="Peacekeepers Network")
     seed_campaigns_demo()
     seed_content_pages()

@@ -380,3 +380,70 @@ def test_french_pages_live_under_fr(client, site):
     assert page.url == "/fr/a-propos/"
     response = client.get("/fr/a-propos/")
     assert response.status_code == 200 and '<html lang="fr">' in response.content.decode()
+
+
+@pytest.fixture
+def admin_client(client, member_of):
+    from allauth.mfa.models import Authenticator
+
+    user = member_of("").user
+    user.is_superuser = user.is_staff = True
+    user.save()
+    # Staff must have a second factor before the admin opens (tested with the accounts).
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+    client.force_login(user)
+    return client
+
+
+def test_editors_get_an_add_form_for_every_page_type(admin_client, site):
+    home = site["en"]
+    section = publish_child(home, SectionIndexPage, title="Section")
+    news = publish_child(home, NewsIndexPage, title="News")
+    parents = {StoryPage: news}
+    for model in ALL_TYPES:
+        if model is HomePage:
+            continue
+        parent = parents.get(model, section if model is not JoinPage else home)
+        url = f"/admin/pages/add/cms/{model._meta.model_name}/{parent.pk}/"
+        response = admin_client.get(url)
+        assert response.status_code == 200, (model, response.status_code)
+        assert "Who may see this page" in response.content.decode(), model
+
+
+def test_access_level_choices_are_named_in_the_admin(admin_client, site):
+    html = admin_client.get(f"/admin/pages/{site['en'].pk}/edit/").content.decode()
+    for label in ("Public", "Members", "Network", "Community of Practice"):
+        assert f">{label}</option>" in html, label
+
+
+def test_snippets_and_target_chooser_open_in_the_admin(admin_client, site, campaign_target):
+    assert admin_client.get("/admin/snippets/cms/featuredmember/add/").status_code == 200
+    assert admin_client.get("/admin/snippets/network/statisticseries/add/").status_code == 200
+    response = admin_client.get("/admin/cms-target-chooser/")
+    assert response.status_code == 200
+    assert "2,014 members" in response.content.decode()
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm the caches of site root paths and restricted sections
+    with CaptureQueriesContext(connection) as context:
+        # A query string of its own, so the anonymous page cache does not answer.
+        assert client.get(f"{url}?first=1").status_code == 200
+    return len(context)
+
+
+def test_listing_queries_do_not_grow_with_the_number_of_stories(client, site, django_assert_max_num_queries):
+    news = publish_child(site["en"], NewsIndexPage, title="News")
+    image = make_image()
+    for number in range(2):
+        _story(news, f"Early {number}", datetime.date(2011, 1, number + 1), tags=["training"], lead_image=image)
+    few = {url: _queries(client, url) for url in (news.url, "/en/")}
+    for number in range(8):
+        _story(news, f"Later {number}", datetime.date(2012, 1, number + 1), tags=[f"tag {number}"], lead_image=image)
+    for url, count in few.items():
+        client.get(f"{url}?warm=1")  # the new pages cleared the cached restricted sections
+        with django_assert_max_num_queries(count):
+            client.get(f"{url}?again=1")
