@@ -2,12 +2,14 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page
 
 from cms.access import filter_pages_for_user
-from network.permissions import can_view_campaign
+from cms.cache import current_generation
+from network.permissions import access_level, can_view_campaign
 
 register = template.Library()
 
@@ -77,6 +79,36 @@ def main_menu(context) -> list[dict]:
     request = context.get("request")
     if request is None:
         return []
+    current_path = getattr(context.get("page"), "path", "")
+    return [
+        {
+            "title": item["title"],
+            "url": item["url"],
+            "current": current_path == item["path"],
+            "ancestor": current_path.startswith(item["path"]) and current_path != item["path"],
+        }
+        for item in _menu_items(request)
+    ]
+
+
+def _menu_items(request) -> list[dict]:
+    # Every page of every visitor shows the menu: cache it per language, host and audience. The key
+    # carries the page cache generation, so publishing, moving or restricting a page replaces it.
+    user = request.user
+    audience = (
+        f"{access_level(user)}-{','.join(map(str, sorted(user.groups.values_list('pk', flat=True))))}"
+        if user.is_authenticated
+        else "anonymous"
+    )
+    key = f"main-menu:{current_generation()}:{get_language()}:{request.get_host()}:{audience}"
+    items = cache.get(key)
+    if items is None:
+        items = _build_menu_items(request)
+        cache.set(key, items, timeout=3600)
+    return items
+
+
+def _build_menu_items(request) -> list[dict]:
     from cms.models import HomePage
 
     try:
@@ -86,18 +118,8 @@ def main_menu(context) -> list[dict]:
     home = HomePage.objects.live().filter(locale=locale).only("path", "depth").first()
     if home is None:
         return []
-    current = context.get("page")
-    current_path = getattr(current, "path", "")
     items = filter_pages_for_user(request.user, home.get_children().live().in_menu())
-    return [
-        {
-            "title": item.title,
-            "url": item.get_url(request),
-            "current": current_path == item.path,
-            "ancestor": current_path.startswith(item.path) and current_path != item.path,
-        }
-        for item in items
-    ]
+    return [{"title": item.title, "url": item.get_url(request), "path": item.path} for item in items]
 
 
 @register.simple_tag(takes_context=True)
