@@ -142,22 +142,17 @@ def approve_community_request(
             _("This member's category or membership no longer allows Community of Practice access."),
             code="not_eligible",
         )
-    access_request.state = CommunityAccessState.APPROVED
-    access_request.decided_by = actor
-    access_request.decided_at = timezone.now()
-    access_request.decision_reason = reason
     access_request.review_on = review_on
-    access_request.save(update_fields=["state", "decided_by", "decided_at", "decision_reason", "review_on"])
-    record_audit(
-        AuditAction.COMMUNITY_APPROVED,
+    return _decide(
+        access_request,
+        state=CommunityAccessState.APPROVED,
+        action=AuditAction.COMMUNITY_APPROVED,
+        notice="approved",
         actor=actor,
-        subject=access_request.member.user,
-        target=access_request,
         reason=reason,
+        extra_fields=["review_on"],
         details={"review_on": review_on.isoformat() if review_on else None},
     )
-    _notify_member(access_request, "approved", reason=reason)
-    return access_request
 
 
 @transaction.atomic
@@ -171,19 +166,37 @@ def decline_community_request(
         raise ValidationError(_("Please give the member a reason."), code="reason_required")
     if access_request.state != CommunityAccessState.PENDING:
         raise ValidationError(_("This request has already been decided."), code="decided")
-    access_request.state = CommunityAccessState.DECLINED
+    return _decide(
+        access_request,
+        state=CommunityAccessState.DECLINED,
+        action=AuditAction.COMMUNITY_DECLINED,
+        notice="declined",
+        actor=actor,
+        reason=reason,
+    )
+
+
+def _decide(
+    access_request: CommunityAccessRequest,
+    *,
+    state: CommunityAccessState,
+    action: AuditAction,
+    notice: str,
+    actor: User,
+    reason: str,
+    extra_fields: list[str] | None = None,
+    details: dict | None = None,
+) -> CommunityAccessRequest:
+    """Record a moderator's decision on a locked pending request: the row, the audit entry, the email."""
+    access_request.state = state
     access_request.decided_by = actor
     access_request.decided_at = timezone.now()
     access_request.decision_reason = reason
-    access_request.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
+    access_request.save(update_fields=["state", "decided_by", "decided_at", "decision_reason", *(extra_fields or [])])
     record_audit(
-        AuditAction.COMMUNITY_DECLINED,
-        actor=actor,
-        subject=access_request.member.user,
-        target=access_request,
-        reason=reason,
+        action, actor=actor, subject=access_request.member.user, target=access_request, reason=reason, details=details
     )
-    _notify_member(access_request, "declined", reason=reason)
+    _notify_member(access_request, notice, reason=reason)
     return access_request
 
 
