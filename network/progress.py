@@ -257,11 +257,11 @@ def bar_text(projection: Projection, current: str, target: str, percent: int, no
     if projection.current is None:
         return _("No value yet; target %(target)s") % {"target": target}
     if noun and unit != TargetUnit.PERCENT:
-        text = _("%(current)s of %(target)s %(noun)s (%(percent)s\xa0%%)")
+        text = _("%(current)s of %(target)s %(noun)s (%(percent)s %%)")
     else:
-        text = _("%(current)s of %(target)s (%(percent)s\xa0%%)")
+        text = _("%(current)s of %(target)s (%(percent)s %%)")
     if projection.baseline:
-        text = _("%(current)s of %(target)s (%(percent)s\xa0%% of the way from %(baseline)s)")
+        text = _("%(current)s of %(target)s (%(percent)s %% of the way from %(baseline)s)")
     return text % {
         "current": current,
         "target": target,

@@ -3,6 +3,7 @@ import os
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import translation
 
 from config.celery import app as celery_app
 from tests.factories import MemberFactory, UserFactory, home_pages  # noqa: F401
@@ -52,6 +53,14 @@ def _isolated_cache_and_eager_tasks():
     celery_app.conf.task_always_eager = True
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request to a /fr/ page leaves French active in the thread; the next test starts in the default language.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -21,6 +21,11 @@ PO_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 PLACEHOLDER = re.compile(r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[-#0 +]*\d*(?:\.\d+)?[sdifr]|\{\w*\}")
 
 
+def placeholders(text: str) -> set[str]:
+    # "%%" is a literal percent sign: "40 %% du" must not read as the placeholder "% d".
+    return set(PLACEHOLDER.findall(text.replace("%%", "")))
+
+
 @dataclass
 class Entry:
     msgid: str = ""
@@ -132,10 +137,10 @@ def test_french_translations_keep_the_placeholders():
     mismatched = []
     for entry in _messages():
         sources = [entry.msgid] if entry.msgid_plural is None else [entry.msgid, entry.msgid_plural]
-        expected = set().union(*(PLACEHOLDER.findall(source) for source in sources))
+        expected = set().union(*(placeholders(source) for source in sources))
         for translation in entry.msgstr.values():
             # Plural forms may leave out the count (e.g. "une mission" for n=1), never add a placeholder.
-            found = set(PLACEHOLDER.findall(translation))
+            found = placeholders(translation)
             if found - expected or (entry.msgid_plural is None and found != expected):
                 mismatched.append(f"{entry.label!r}: {sorted(expected)} → {translation!r}")
     assert not mismatched, "placeholders differ between msgid and msgstr:\n" + "\n".join(mismatched)
