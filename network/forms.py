@@ -84,10 +84,18 @@ class ProfileForm(forms.ModelForm):
         return [self[f"visibility_{field}"] for field in Member.VISIBLE_FIELDS]
 
 
+class MissionChoiceField(forms.ModelChoiceField):
+    """Missions listed by acronym and name ("UNMISS — United Nations Mission in the Republic of South Sudan")."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.acronym} — {obj.name}"
+
+
 class MissionServiceForm(forms.ModelForm):
     class Meta:
         model = MissionService
         fields = ["mission", "start_year", "end_year"]
+        field_classes = {"mission": MissionChoiceField}
 
     def clean(self):
         cleaned = super().clean()
@@ -187,7 +195,7 @@ class DirectorySearchForm(forms.Form):
 
     q = forms.CharField(label=_("Name"), max_length=100, required=False)
     country = forms.ChoiceField(label=_("Country"), required=False, widget=FastSelect)
-    mission = forms.ModelChoiceField(
+    mission = MissionChoiceField(
         label=_("Mission served"),
         queryset=Mission.objects.all(),
         required=False,
@@ -384,6 +392,7 @@ class ApplicationEvidenceForm(forms.ModelForm):
     class Meta:
         model = MembershipApplication
         fields: list[str] = []
+        field_classes = {"mission": MissionChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -142,8 +142,7 @@ def must_enrol_mfa(user: User_) -> bool:
 
 def filter_members_for_user(user: User_, members: QuerySet[Member]) -> QuerySet[Member]:
     """Members whose profile the user may open at all (their own, or any sharing a field with them)."""
-    level = access_level(user)
-    audiences = [choice for choice, required in VISIBILITY_REQUIRES.items() if level >= required]
+    audiences = shared_audiences(user)
     if not audiences:
         return members.filter(user_id=user.pk) if user.is_authenticated else members.none()
     shared = Member.objects.none()
@@ -174,26 +173,19 @@ def shared_audiences(user: User_) -> list[str]:
     return [choice for choice, required in VISIBILITY_REQUIRES.items() if level >= required]
 
 
-def field_shared_with(field: str, audiences: list[str]) -> Q:
-    """Members who share `field` with one of these audiences; filters on a field must include it."""
-    return Q(**{f"visibility__{field}__in": audiences})
-
-
 def filter_directory_members_for_user(user: User_, members: QuerySet[Member]) -> QuerySet[Member]:
     """Other admitted, current members who share at least one field with the user; none for non-network users.
 
     Unlike `filter_members_for_user` this leaves out applicants (no category), members whose membership has
     lapsed, deactivated accounts and the user themselves: the directory lists the membership as it is today.
+    Directory users are network members, who see every field shared with the network or with all members:
+    the `network_sees_*` columns, which filters on a profile field must also use.
     """
     if not can_view_directory(user):
         return members.none()
-    audiences = shared_audiences(user)
-    shares_something = Q()
-    for field in Member.VISIBLE_FIELDS:
-        shares_something |= field_shared_with(field, audiences)
     today = timezone.localdate()
     return (
-        members.filter(shares_something, user__is_active=True)
+        members.filter(network_sees_any=True, user__is_active=True)
         .exclude(category="")
         .filter(Q(membership_expires_on__isnull=True) | Q(membership_expires_on__gte=today))
         .exclude(user_id=user.pk)

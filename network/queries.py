@@ -63,28 +63,25 @@ def search_directory(
 
     from network import permissions
 
-    audiences = permissions.shared_audiences(viewer)
     members = permissions.filter_directory_members_for_user(viewer, Member.objects.all())
     for term in q.split()[:5]:
         members = members.filter(Q(user__first_name__icontains=term) | Q(user__last_name__icontains=term))
     if country:
-        members = members.filter(permissions.field_shared_with("country", audiences), country=country)
+        members = members.filter(network_sees_country=True, country=country)
     # Semi-joins (IN subqueries) rather than joins: no duplicate rows, and PostgreSQL hashes them once.
     if mission is not None:
         served = MissionService.objects.filter(mission=mission).filter(
             Q(end_year__isnull=False) | Q(member__hide_current_deployment=False)
         )
-        members = members.filter(
-            permissions.field_shared_with("missions", audiences), pk__in=served.values("member_id")
-        )
+        members = members.filter(network_sees_missions=True, pk__in=served.values("member_id"))
     if expertise is not None:
         members = members.filter(
-            permissions.field_shared_with("expertise", audiences),
+            network_sees_expertise=True,
             pk__in=Member.expertise.through.objects.filter(expertisearea_id=expertise.pk).values("member_id"),
         )
     if language is not None:
         members = members.filter(
-            permissions.field_shared_with("languages", audiences),
+            network_sees_languages=True,
             pk__in=Member.languages.through.objects.filter(language_id=language.pk).values("member_id"),
         )
     if category:

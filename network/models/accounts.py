@@ -5,7 +5,9 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.fields.json import KT
 from django.db.models.functions import Lower
+from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -114,6 +116,23 @@ def member_photo_path(instance: "Member", filename: str) -> str:
     return f"member-photos/{uuid.uuid4().hex}.{extension}"
 
 
+def shared_with_network(*fields: str) -> models.Q:
+    """Whether one of these profile fields is shared with the network (or with all members, which includes it)."""
+    audiences = [Visibility.NETWORK.value, Visibility.MEMBERS.value]
+    shared = models.Q()
+    for field in fields:
+        shared |= models.Q(In(KT(f"visibility__{field}"), audiences))
+    return shared
+
+
+def network_sees(*fields: str) -> models.GeneratedField:
+    return models.GeneratedField(
+        expression=models.Case(models.When(shared_with_network(*fields), then=True), default=False),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
+
+
 class Member(models.Model):
     """The membership profile of a user. An empty category means the person has not been admitted yet."""
 
@@ -149,10 +168,26 @@ class Member(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # What network members (active, civilian, honorary) may see, kept by the database from `visibility`: the
+    # directory filters and counts on these plain columns, which PostgreSQL indexes and keeps statistics for,
+    # instead of reading the JSON of every profile.
+    network_sees_any = network_sees(*VISIBLE_FIELDS)
+    network_sees_country = network_sees("country")
+    network_sees_missions = network_sees("missions")
+    network_sees_languages = network_sees("languages")
+    network_sees_expertise = network_sees("expertise")
+
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
-        indexes = [models.Index(fields=["category"])]
+        indexes = [
+            models.Index(fields=["category"]),
+            # The directory's base set; the filters then narrow it by country or by semi-joins on missions,
+            # languages and expertise.
+            models.Index(
+                fields=["country"], name="member_directory_country", condition=models.Q(network_sees_country=True)
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.user)

@@ -1,16 +1,14 @@
 import re
-import time
 from collections.abc import Callable
 
 import pytest
-from allauth.mfa import app_settings as mfa_settings
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
 from network.choices import StaffRole
 from network.models import User
 from network.services import ensure_staff_groups
+from tests.browser.helpers import field, on_path, totp_code
 from tests.factories import MemberFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -18,31 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 NEW_PASSWORD = "violet-harbour-lantern-42"
 
 
-def on_path(path: str) -> re.Pattern:
-    """Matches `path` on the live server, with or without a query string."""
-    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?.*)?$")
-
-
-def totp_code(secret: str) -> str:
-    """The code an authenticator app shows now for `secret`.
-
-    allauth accepts only the current time step, so near the end of a step wait for the next one rather
-    than send a code that may expire on its way to the server.
-    """
-    period = mfa_settings.TOTP_PERIOD
-    remaining = period - time.time() % period
-    if remaining < 2:
-        time.sleep(remaining + 0.1)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
-
-
 def other_code(code: str) -> str:
     return f"{(int(code) + 1) % 10 ** len(code):0{len(code)}d}"
-
-
-def field(page: Page, label: str):
-    """The input labelled `label`, whether or not the form puts a colon after its labels."""
-    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}:?\s*$"))
 
 
 def account_nav(page: Page):
