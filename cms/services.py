@@ -1,5 +1,8 @@
 """Writes to the site's page tree and settings."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
@@ -27,7 +30,11 @@ def ensure_home_pages(content: dict[str, dict], *, site_name: str, tagline: str 
         home = root.add_child(instance=HomePage(slug="home", locale=source_locale, **content[languages[0]]))
         home.save_revision().publish()
         if site is None:
-            site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+            site = Site(is_default_site=True)
+        # Full page URLs (sitemap, feeds, canonical links) use the site's address: the one the site is served at.
+        address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        site.hostname = address.hostname
+        site.port = address.port or (443 if address.scheme == "https" else 80)
         site.root_page = home
         site.site_name = site_name
         site.save()

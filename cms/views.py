@@ -5,12 +5,13 @@ from django.views.decorators.http import require_GET
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 
 from cms.sitemaps import PublicPagesSitemap
+from network.sitemaps import PublicCampaignsSitemap
 
 
 @require_GET
 @cache_control(max_age=3600, public=True)
 def sitemap(request):
-    return wagtail_sitemap(request, sitemaps={"pages": PublicPagesSitemap})
+    return wagtail_sitemap(request, sitemaps={"pages": PublicPagesSitemap, "campaigns": PublicCampaignsSitemap})
 
 
 @require_GET

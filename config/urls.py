@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("members/", include("network.urls")),
     path("campaigns/", include("network.campaign_urls")),
     path("feeds/", include("cms.urls")),
+    path("search/", include("search.urls")),
     path("", include(wagtail_urls)),
 )
 

@@ -1,12 +1,13 @@
 """Members-only pages: enforced when served, and never leaked through listings, menus, search, feeds or sitemap."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import PageViewRestriction
 
-from cms.access import effective_access_level, filter_pages_for_user, restricted_paths
+from cms.access import effective_access_level, restricted_paths
 from cms.cache import CACHE_HEADER
 from cms.models import NewsIndexPage, SectionIndexPage, StandardPage, StoryPage
 from network.choices import AccessLevel, CommunityAccessState, MemberCategory, StaffRole
@@ -147,7 +148,7 @@ def test_listings_and_menus_show_only_pages_of_the_viewers_level(tree, viewer, k
     assert ("Inside story" in home) == (level >= AccessLevel.MEMBERS)  # latest stories
     menu = home.split('aria-label="Main"')[1].split("</nav>")[0]
     assert "Resources" in menu
-    assert ("Community" in menu) == (level >= AccessLevel.COMMUNITY)
+    assert (f"Community {SECRET}" in menu) == (level >= AccessLevel.COMMUNITY)
     if level == AccessLevel.PUBLIC:
         for html in (section, news, home):
             assert SECRET not in html
@@ -167,8 +168,12 @@ def test_anonymous_listing_cached_copy_holds_no_restricted_page(tree, client, vi
 
 @pytest.mark.parametrize("kind", list(LEVELS))
 def test_search_results_are_filtered_to_the_viewers_level(tree, viewer, kind):
-    results = filter_pages_for_user(viewer(kind).user, Page.objects.live()).search(SECRET)
-    titles = {page.title for page in results}
+    client = viewer(kind)
+    response = client.get("/en/search/", {"q": SECRET})
+    assert response.status_code == 200
+    html = response.content.decode()
+    results = html.split('class="search-results"')[1].split("</ol>")[0] if 'class="search-results"' in html else ""
+    titles = set(re.findall(r"<h3><a href=\"[^\"]+\">([^<]+)</a></h3>", results))
     expected = {
         title
         for title, required in {
@@ -181,6 +186,26 @@ def test_search_results_are_filtered_to_the_viewers_level(tree, viewer, kind):
         if LEVELS[kind] >= required
     }
     assert titles == expected
+    # Not even the number of matches tells a lower level that more exists.
+    count = len(expected)
+    assert (f"{count} page found" if count == 1 else f"{count} pages found") in html
+
+
+def test_search_finds_pages_of_the_current_language_only(tree, client, site):
+    english = client.get("/en/search/", {"q": "News"}).content.decode()
+    assert '<a href="/en/news/">News</a>' in english
+    french = client.get("/fr/search/", {"q": "Réseau"}).content.decode()
+    assert "/en/" not in french.split('class="search-results"')[1].split("</ol>")[0]
+    assert '<a href="/fr/">Réseau des policières</a>' in french
+
+
+def test_search_with_too_long_a_query_explains_and_keeps_the_text(client, site):
+    typed = "peacekeeping " * 20
+    response = client.get("/en/search/", {"q": typed})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Please use at most 200 characters" in html
+    assert f'value="{typed}"' in html
 
 
 def test_feeds_and_sitemap_list_public_pages_only_even_for_members(tree, viewer):

@@ -71,17 +71,24 @@ def test_story_pages_announce_the_feeds(client, stories):
     assert 'href="/en/feeds/stories/atom/"' in html
 
 
-def test_sitemap_lists_public_live_pages_in_both_languages(client, stories):
+@pytest.fixture
+def served_at(settings):
+    """The public address of the site (SITE_URL), set before the site's home pages are made."""
+    settings.WAGTAILADMIN_BASE_URL = "https://peacekeepers.example.org"
+    return settings.WAGTAILADMIN_BASE_URL
+
+
+def test_sitemap_lists_public_live_pages_in_both_languages(served_at, client, stories):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     locations = {url.findtext(f"{SITEMAP}loc") for url in _xml(response.content).findall(f"{SITEMAP}url")}
     assert {
-        "http://localhost/en/",
-        "http://localhost/fr/",
-        "http://localhost/en/news/",
-        "http://localhost/fr/actualites/",
-        "http://localhost/en/news/course-in-manila/",
-        "http://localhost/fr/actualites/cours-a-manille/",
+        f"{served_at}/en/",
+        f"{served_at}/fr/",
+        f"{served_at}/en/news/",
+        f"{served_at}/fr/actualites/",
+        f"{served_at}/en/news/course-in-manila/",
+        f"{served_at}/fr/actualites/cours-a-manille/",
     } <= locations
     assert not any("members-briefing" in location or "draft-story" in location for location in locations)
 
@@ -134,3 +141,23 @@ def test_no_third_party_resource_is_loaded_by_public_pages(client, stories):
         assert "<script" not in html and "<iframe" not in html, url
         for attribute in ('src="http', "src='http", 'href="//'):
             assert attribute not in html, (url, attribute)
+
+
+def test_sitemap_lists_public_campaigns_and_their_targets_but_no_members_only_campaign(served_at, client, site):
+    from network.choices import CampaignVisibility
+    from tests.factories.campaigns import CampaignFactory, TargetFactory
+
+    public = CampaignFactory(slug="race-to-2014")
+    target = TargetFactory(campaign=public)
+    hidden = CampaignFactory(slug="internal-drive", visibility=CampaignVisibility.MEMBERS)
+    TargetFactory(campaign=hidden)
+    response = client.get("/sitemap.xml")
+    locations = {url.findtext(f"{SITEMAP}loc") for url in _xml(response.content).findall(f"{SITEMAP}url")}
+    for language in ("en", "fr"):
+        assert {
+            f"{served_at}/{language}/campaigns/",
+            f"{served_at}/{language}/campaigns/race-to-2014/",
+            f"{served_at}/{language}/campaigns/race-to-2014/targets/{target.pk}/",
+        } <= locations
+    assert not any("internal-drive" in location for location in locations)
+    assert f"{served_at}/en/" in locations  # pages and campaigns share one address
