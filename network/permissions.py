@@ -386,3 +386,36 @@ def can_join_campaign_contributors(user: User_, campaign) -> bool:
 def can_nominate_for_spotlight(user: User_) -> bool:
     """Editors (who publish the featured members) nominate contributors for the spotlight."""
     return can_manage_campaigns(user)
+
+
+# --- restricted objects: per-object grants (django-guardian) ---
+# A working group's forum or a document collection can be closed to all but the people (or groups) granted a
+# permission on it with network.services.staff.grant_object_permission. A grant never lifts the access level:
+# the holder must still reach `level` (by default the Community of Practice), so a lapsed membership or a
+# category change closes the object too, without touching the grant.
+
+
+def can_access_object(user: User_, perm: str, obj, *, level: AccessLevel = AccessLevel.COMMUNITY) -> bool:
+    """Whether the user reaches `level` and holds `perm` ("app_label.codename") on this object, directly or
+    through one of their groups. A model-wide permission does not count: only grants on the object do."""
+    if not has_access_level(user, level):
+        return False
+    from guardian.core import ObjectPermissionChecker
+
+    return ObjectPermissionChecker(user).has_perm(perm.split(".", 1)[-1], obj)
+
+
+def check_can_access_object(user: User_, perm: str, obj, *, level: AccessLevel = AccessLevel.COMMUNITY) -> None:
+    if not can_access_object(user, perm, obj, level=level):
+        raise PermissionDenied
+
+
+def filter_objects_for_user(
+    user: User_, perm: str, objects: QuerySet, *, level: AccessLevel = AccessLevel.COMMUNITY
+) -> QuerySet:
+    """The objects the user may open: those granted to them or their groups, none below `level`."""
+    if not has_access_level(user, level):
+        return objects.none()
+    from guardian.shortcuts import get_objects_for_user
+
+    return get_objects_for_user(user, perm, klass=objects, accept_global_perms=False)

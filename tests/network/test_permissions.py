@@ -1,9 +1,14 @@
+import datetime
+
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from wagtail.models import Collection
 
 from network import permissions
-from network.choices import AccessLevel, MemberCategory, Visibility
-from network.models import Member
+from network.choices import AccessLevel, CommunityAccessState, MemberCategory, StaffRole, Visibility
+from network.models import CommunityAccessRequest, Member
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +89,69 @@ def test_staff_must_use_two_factor_authentication(member_of):
     assert permissions.requires_mfa(staff)
     assert permissions.must_enrol_mfa(staff)
     assert not permissions.requires_mfa(member_of(MemberCategory.ACTIVE).user)
+
+
+# --- restricted objects (django-guardian grants) ---
+
+
+@pytest.fixture
+def working_group_collections(db):
+    root = Collection.get_first_root_node()
+    return root.add_child(name="Working group on gender"), root.add_child(name="Trainers' kit")
+
+
+def _with_community_access(member):
+    CommunityAccessRequest.objects.create(member=member, motivation="Share.", state=CommunityAccessState.APPROVED)
+    return member
+
+
+def test_object_grant_opens_only_that_object_and_only_at_the_required_level(member_of, working_group_collections):
+    from network.services.staff import grant_object_permission
+    from tests.factories.staff import make_staff
+
+    administrator = make_staff(StaffRole.ADMINISTRATOR)
+    group_work, trainers_kit = working_group_collections
+    granted = _with_community_access(member_of(MemberCategory.ACTIVE))
+    ungranted = _with_community_access(member_of(MemberCategory.CIVILIAN))
+    observer = member_of(MemberCategory.OBSERVER)
+    perm = "wagtailcore.view_collection"
+    for member in (granted, observer):
+        grant_object_permission(member.user, perm, group_work, actor=administrator, reason="Working group.")
+
+    assert permissions.can_access_object(granted.user, perm, group_work)
+    assert not permissions.can_access_object(granted.user, perm, trainers_kit)
+    assert not permissions.can_access_object(ungranted.user, perm, group_work)
+    # A grant does not lift an observer to the Community of Practice.
+    assert not permissions.can_access_object(observer.user, perm, group_work)
+    assert not permissions.can_access_object(AnonymousUser(), perm, group_work)
+    collections = Collection.objects.filter(pk__in=[group_work.pk, trainers_kit.pk])
+    assert list(permissions.filter_objects_for_user(granted.user, perm, collections)) == [group_work]
+    for nobody in (ungranted.user, observer.user, AnonymousUser()):
+        assert not permissions.filter_objects_for_user(nobody, perm, collections).exists()
+    with pytest.raises(PermissionDenied):
+        permissions.check_can_access_object(ungranted.user, perm, group_work)
+
+
+def test_model_wide_permission_is_not_an_object_grant(member_of, working_group_collections):
+    group_work, _kit = working_group_collections
+    member = _with_community_access(member_of(MemberCategory.ACTIVE))
+    member.user.user_permissions.add(Permission.objects.get(codename="view_collection"))
+    assert not permissions.can_access_object(member.user, "wagtailcore.view_collection", group_work)
+
+
+def test_group_grant_reaches_its_members_and_closes_when_membership_lapses(member_of, working_group_collections):
+    from network.services.staff import grant_object_permission
+    from tests.factories.staff import make_staff
+
+    group_work, _kit = working_group_collections
+    trainers = Group.objects.create(name="Trainers")
+    grant_object_permission(
+        trainers, "wagtailcore.view_collection", group_work, actor=make_staff(StaffRole.ADMINISTRATOR), reason="Kit."
+    )
+    member = _with_community_access(member_of(MemberCategory.HONORARY))
+    member.user.groups.add(trainers)
+    assert permissions.can_access_object(member.user, "wagtailcore.view_collection", group_work)
+    member.membership_expires_on = timezone.localdate() - datetime.timedelta(days=1)
+    member.save()
+    user = type(member.user).objects.get(pk=member.user.pk)  # a fresh request
+    assert not permissions.can_access_object(user, "wagtailcore.view_collection", group_work)
