@@ -964,10 +964,16 @@ def _featured_members(fr: Locale) -> None:
             citation="Leads a unit for survivors of violence in Senegal and has mentored more than twenty "
             "officers before their first deployment, with MINUSMA and MINUSCA behind her.",
         )
-    if english.get_translation_or_none(fr) is None:
+    french = english.get_translation_or_none(fr)
+    if french is None:
         french = english.copy_for_translation(fr)
         french.citation = (
             "Dirige au Sénégal une unité consacrée aux victimes de violences et a accompagné plus de vingt "
             "policières avant leur premier déploiement, forte de son expérience à la MINUSMA et à la MINUSCA."
         )
         french.save()
+    # Featured members are shown once an editor publishes them; the demo ones are published as the editor
+    # would (an existing draft, e.g. from a database seeded before the editorial step, is published too).
+    for entry in (english, french):
+        if not entry.live:
+            entry.save_revision().publish()

@@ -26,7 +26,7 @@ from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Locale, Page, TranslatableMixin
+from wagtail.models import DraftStateMixin, Locale, Page, RevisionMixin, TranslatableMixin
 from wagtail.search import index
 
 from cms.access import effective_access_level, filter_pages_for_user
@@ -589,7 +589,11 @@ class ContactPage(BasePage, AbstractEmailForm):
 
 class FeaturedMemberQuerySet(models.QuerySet):
     def publicly_shown(self):
-        """Only people whose consent to be featured is on record and not withdrawn."""
+        """Entries an editor has published, for people whose consent to be featured is on record."""
+        return self.with_consent().filter(live=True)
+
+    def with_consent(self):
+        """Only people whose consent to be featured is on record and not withdrawn (published or not)."""
         member_consent = ConsentRecord.objects.filter(
             user_id=OuterRef("member__user_id"), kind=ConsentKind.FEATURE, withdrawn_at__isnull=True
         )
@@ -599,10 +603,11 @@ class FeaturedMemberQuerySet(models.QuerySet):
         )
 
 
-class FeaturedMember(TranslatableMixin, models.Model):
+class FeaturedMember(DraftStateMixin, RevisionMixin, TranslatableMixin, models.Model):
     """An outstanding member or award winner shown on the public site.
 
-    A member appears only while their "featured on the public website" consent is recorded and not
+    An entry appears once an editor publishes it (a nomination from a campaign's contributors starts as a
+    draft), and then only while the member's "featured on the public website" consent is recorded and not
     withdrawn; someone who is not a member (an award winner) only once staff record when and how they
     consented.
     """
@@ -675,7 +680,17 @@ class FeaturedMember(TranslatableMixin, models.Model):
 
     @property
     def has_consent(self) -> bool:
-        return FeaturedMember.objects.publicly_shown().filter(pk=self.pk).exists()
+        return FeaturedMember.objects.with_consent().filter(pk=self.pk).exists()
+
+    def copy_for_translation(self, locale, exclude_fields=None):
+        """A translation starts as a draft, as a translated page does: an editor publishes it once the
+        citation reads well in the new language (it is copied in the source language)."""
+        translation = super().copy_for_translation(locale, exclude_fields=exclude_fields)
+        translation.live = False
+        translation.has_unpublished_changes = True
+        translation.live_revision = None
+        translation.first_published_at = translation.last_published_at = None
+        return translation
 
 
 def featured_members_for(locale: Locale):

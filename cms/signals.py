@@ -36,10 +36,22 @@ def _forget_access_levels_on_page_save(sender, instance, **kwargs):
 @receiver(post_delete, sender=SiteBranding)
 @receiver(post_save, sender=PageViewRestriction)
 @receiver(post_delete, sender=PageViewRestriction)
-@receiver(post_save, sender=FeaturedMember)
 @receiver(post_delete, sender=FeaturedMember)
 # A withdrawn consent must take a featured member off the cached public pages at once.
 @receiver(post_save, sender=ConsentRecord)
 @receiver(post_delete, sender=ConsentRecord)
 def _invalidate_on_settings_change(sender, **kwargs):
+    invalidate_anonymous_pages()
+
+
+# Saves that only record a new draft revision of a featured member (the admin's "Save draft", its autosave, a
+# nomination's first revision) change nothing the public sees. Publishing and unpublishing save the whole
+# entry, so they still replace the cached pages.
+_DRAFT_BOOKKEEPING_FIELDS = frozenset({"latest_revision", "has_unpublished_changes"})
+
+
+@receiver(post_save, sender=FeaturedMember)
+def _invalidate_on_featured_member_save(sender, instance, update_fields=None, **kwargs):
+    if update_fields and set(update_fields) <= _DRAFT_BOOKKEEPING_FIELDS:
+        return
     invalidate_anonymous_pages()

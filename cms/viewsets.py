@@ -1,9 +1,12 @@
 """Admin choosers for the content editors."""
 
+from functools import wraps
+
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
 from network.models import Target
+from network.permissions import check_can_manage_campaigns
 
 
 class TargetChooserViewSet(ChooserViewSet):
@@ -18,6 +21,18 @@ class TargetChooserViewSet(ChooserViewSet):
 
     def get_object_list(self):
         return Target.objects.select_related("campaign")
+
+    def construct_view(self, view_class, **kwargs):
+        # Wagtail's choosers open to any admin user; targets include members-only campaigns, which only the
+        # campaign editors (who place targets on pages) may see.
+        view = super().construct_view(view_class, **kwargs)
+
+        @wraps(view)
+        def campaign_editors_only(request, *args, **kwargs):
+            check_can_manage_campaigns(request.user)
+            return view(request, *args, **kwargs)
+
+        return campaign_editors_only
 
 
 target_chooser_viewset = TargetChooserViewSet("cms_target_chooser", url_prefix="cms-target-chooser")

@@ -1,8 +1,16 @@
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.admin.ui.tables import LiveStatusTagColumn
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets import models as snippet_registry
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -13,7 +21,7 @@ from cms.models import FeaturedMember
 from cms.viewsets import target_chooser_viewset
 from network.choices import AccessLevel
 from network.models import StatisticSeries
-from network.permissions import has_access_level
+from network.permissions import CAMPAIGN_EDITOR_ROLES, can_nominate_for_spotlight, has_access_level
 
 
 @hooks.register("before_serve_page")
@@ -52,11 +60,49 @@ def register_target_chooser():
     return target_chooser_viewset
 
 
+class FeaturedMemberEditorsPolicy(ModelPermissionPolicy):
+    """Editors, who nominate campaign contributors for the spotlight, also review, publish and unpublish the
+    featured members; anyone else needs Wagtail's model permissions (superusers hold them all)."""
+
+    def user_has_permission(self, user, action):
+        return can_nominate_for_spotlight(user) or super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return can_nominate_for_spotlight(user) or super().user_has_any_permission(user, actions)
+
+    def users_with_any_permission(self, actions):
+        # can_nominate_for_spotlight: the campaign editors' roles.
+        roles = [role.value for role in CAMPAIGN_EDITOR_ROLES]
+        holders = super().users_with_any_permission(actions).values("pk")
+        return (
+            get_user_model()
+            .objects.filter(Q(groups__name__in=roles) | Q(is_superuser=True) | Q(pk__in=holders), is_active=True)
+            .distinct()
+        )
+
+
+# Registered before the viewset, which would otherwise create Wagtail's default policy for the model.
+register_permission_policy(FeaturedMember, FeaturedMemberEditorsPolicy(FeaturedMember), exact_class=True)
+
+
+class FeaturedMemberFilterSet(WagtailFilterSet):
+    # Nominations arrive as drafts: editors find the ones waiting for review under "Draft".
+    live = django_filters.BooleanFilter(
+        label=_("Status"),
+        widget=forms.RadioSelect(choices=[("", _("All")), ("true", _("Live")), ("false", _("Draft"))]),
+    )
+
+    class Meta:
+        model = FeaturedMember
+        fields = []
+
+
 class FeaturedMemberViewSet(SnippetViewSet):
     model = FeaturedMember
     icon = "user"
     menu_label = _("Featured members")
-    list_display = ["name", "award", "member", "locale"]
+    list_display = ["name", "award", "member", "locale", LiveStatusTagColumn()]
+    filterset_class = FeaturedMemberFilterSet
     search_fields = ["name", "role", "award"]
 
 

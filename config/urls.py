@@ -25,6 +25,9 @@ urlpatterns += i18n_patterns(
     path("campaigns/", include("network.campaign_urls")),
     path("feeds/", include("cms.urls")),
     path("search/", include("search.urls")),
+    # Wagtail's front-end login (for pages restricted to logged-in users) would skip allauth's second factor and
+    # email verification: it goes to allauth's login too, keeping ?next.
+    path("_util/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("", include(wagtail_urls)),
 )
 

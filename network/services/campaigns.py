@@ -369,27 +369,34 @@ def spotlight_available() -> bool:
 
 @transaction.atomic
 def nominate_for_spotlight(contributor: CampaignContributor, *, actor: User):
-    """Create a featured-member entry for a listed contributor (once); returns (entry, created).
+    """Create a draft featured-member entry for a listed contributor (once); returns (entry, created).
 
-    The entry carries only what the contributor already shows publicly (her name, and that she contributes
-    to the campaign); her country and photo are private profile fields, left for the editor to add with
-    her agreement. The site shows the entry only while her consent to be featured is on record.
+    The entry is a draft with a first revision, listed under "Draft" among the featured members in the
+    admin: nothing reaches the public site until an editor reviews and publishes it, and even then only
+    while her consent to be featured is on record. It carries only what the contributor already shows
+    publicly (her name, and that she contributes to the campaign); her country and photo are private
+    profile fields, left for the editor to add with her agreement. A member who already has an entry, in
+    any language and whether draft or published, is not nominated twice.
     """
     if not permissions.can_nominate_for_spotlight(actor):
         raise PermissionDenied
     featured_member = _featured_member_model()
     if featured_member is None:
         raise PermissionDenied
+    from wagtail.actions.create import CreateAction
     from wagtail.models import Locale
 
     member = contributor.member
-    existing = featured_member.objects.filter(member=member).first()
+    existing = featured_member.objects.filter(member=member).order_by("-live", "pk").first()
     if existing is not None:
         return existing, False
-    entry = featured_member.objects.create(
+    entry = featured_member(
         member=member,
         name=member.display_name,
         citation=_("Contributor to the campaign “%(campaign)s”.") % {"campaign": contributor.campaign.title},
         locale=Locale.get_default(),
     )
+    # Wagtail's own create action: saved as a draft (live=False) with its first revision and a "created"
+    # entry in the snippet's history, as if the editor had saved a draft in the admin.
+    entry = CreateAction(entry, user=actor, publish=False).execute(skip_permission_checks=True)
     return entry, True

@@ -131,15 +131,22 @@ def nominate_contributor(request, slug, contributor_id):
         CampaignContributor.objects.select_related("member__user"), pk=contributor_id, campaign=campaign
     )
     featured, created = campaign_services.nominate_for_spotlight(contributor, actor=request.user)
+    name = {"name": contributor.member.display_name}
     if created:
         messages.success(
             request,
-            _("%(name)s has been nominated: complete the entry in Featured members before it can be shown.")
-            % {"name": contributor.member.display_name},
+            _(
+                "%(name)s has been nominated. The entry is a draft in Featured members: an editor will review "
+                "and publish it, and it is shown only while she agrees to be featured."
+            )
+            % name,
         )
+    elif featured.live:
+        messages.info(request, _("%(name)s is already among the featured members.") % name)
     else:
         messages.info(
-            request, _("%(name)s is already among the featured members.") % {"name": contributor.member.display_name}
+            request,
+            _("%(name)s has already been nominated: the draft in Featured members awaits an editor's review.") % name,
         )
     return redirect(f"{campaign_url(campaign)}#contributors")
 

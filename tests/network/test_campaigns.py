@@ -475,12 +475,19 @@ def test_editors_nominate_contributors_for_the_spotlight_once(client, running, m
     assert client.post(url).status_code == 403
     client.force_login(make_staff_user(StaffRole.EDITOR))
     assert "Nominate" in client.get(f"/en/campaigns/{campaign.slug}/").content.decode()
-    client.post(url)
-    client.post(url)
+    first = client.post(url, follow=True).content.decode()
+    assert "an editor will review and publish it" in first
+    second = client.post(url, follow=True).content.decode()
+    assert "already been nominated" in second and "awaits an editor" in second
     entry = featured_member.objects.get()
     assert entry.member == contributor.member
+    assert not entry.live  # a draft: on the public site only once an editor publishes it
     assert not entry.country  # a private profile field is not copied to the public site
     assert campaign.title in entry.citation
+    entry.latest_revision.publish()
+    third = client.post(url, follow=True).content.decode()
+    assert "already among the featured members" in third
+    assert featured_member.objects.count() == 1
 
 
 # --- admin ---------------------------------------------------------------------------------------------
