@@ -180,6 +180,8 @@ CELERY_BEAT_SCHEDULE = {
     # Daily; RenewalReminder's unique key makes a second run (or a late one) send nothing twice.
     "send-renewal-reminders": {"task": "network.tasks.send_renewal_reminders", "schedule": 24 * 3600},
     "review-community-access": {"task": "network.tasks.review_community_access", "schedule": 24 * 3600},
+    # Daily; a second run on the same day sends nothing (a per-day key in the cache).
+    "send-pending-work-digest": {"task": "network.tasks.send_pending_work_digest", "schedule": 24 * 3600},
     # --- campaigns ---
     # Hourly: today's snapshot row follows the platform within the hour (still one row per target and day);
     # the first run after midnight completes the previous day.

@@ -61,6 +61,14 @@ def send_renewal_reminders() -> int:
     return send()
 
 
+@shared_task(acks_late=True)
+def send_pending_work_digest() -> int:
+    """Daily: tell officers, moderators and administrators what waits for their decision (counts only)."""
+    from network.services.digest import send_pending_work_digest as send
+
+    return send()
+
+
 # --- imports ---
 
 

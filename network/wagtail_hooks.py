@@ -25,7 +25,8 @@ _register_membership_bulk_actions()
 
 @hooks.register("construct_homepage_panels")
 def add_pending_membership_work_panel(request, panels):
-    from network.views.membership_admin import PendingMembershipWorkPanel, pending_work_items
+    from network.pending_work import pending_work_items
+    from network.views.membership_admin import PendingMembershipWorkPanel
 
     if items := pending_work_items(request.user):
         panels.append(PendingMembershipWorkPanel(items))

@@ -11,7 +11,7 @@ from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -687,21 +687,6 @@ class MembershipAdminGroup(ModelViewSetGroup):
 # --- dashboard ----------------------------------------------------------------------------------------
 
 
-def _community_requests_url() -> str | None:
-    """The index of whichever admin viewset lists Community of Practice requests, if one is registered."""
-    from wagtail.admin.viewsets import viewsets
-
-    from network.models import CommunityAccessRequest
-
-    for viewset in viewsets.viewsets:
-        if getattr(viewset, "model", None) is CommunityAccessRequest:
-            try:
-                return reverse(viewset.get_url_name("index"))
-            except NoReverseMatch:
-                return None
-    return None
-
-
 class PendingMembershipWorkPanel(Component):
     """What waits for this staff member: applications (officers) and community access requests (moderators)."""
 
@@ -714,24 +699,3 @@ class PendingMembershipWorkPanel(Component):
 
     def get_context_data(self, parent_context):
         return {"items": self.items}
-
-
-def pending_work_items(user) -> list[dict]:
-    items = []
-    if permissions.can_review_applications(user):
-        items.append(
-            {
-                "label": _("Membership applications waiting for a decision"),
-                "count": queries.count_pending_applications(),
-                "url": reverse(f"{APPLICATION_NAMESPACE}:index") + f"?state={ApplicationState.SUBMITTED}",
-            }
-        )
-    if permissions.can_moderate_community(user) or permissions.has_staff_role(user, StaffRole.ADMINISTRATOR):
-        items.append(
-            {
-                "label": _("Community of Practice access requests waiting for a decision"),
-                "count": queries.count_pending_community_requests(),
-                "url": _community_requests_url(),
-            }
-        )
-    return items
