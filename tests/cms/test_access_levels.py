@@ -258,3 +258,14 @@ def test_wagtail_privacy_settings_also_hide_pages_from_listings(tree, client, vi
     assert "open-story" not in client.get("/sitemap.xml").content.decode()
     restriction.delete()
     assert "Open story" in client.get(tree["news"].url).content.decode()
+
+
+def test_search_pages_through_many_results_in_a_fixed_number_of_queries(client, site, django_assert_max_num_queries):
+    for number in range(25):
+        publish_child(site["en"], StandardPage, title=f"Training course {number}", slug=f"training-{number}")
+    first = client.get("/en/search/", {"q": "training course"}).content.decode()
+    assert "25 pages found" in first and first.count("<li><h3>") == 20
+    assert 'href="?q=training+course&amp;page=2" rel="next"' in first
+    with django_assert_max_num_queries(12):
+        second = client.get("/en/search/", {"q": "training course", "page": 2}).content.decode()
+    assert second.count("<li><h3>") == 5 and 'rel="prev"' in second
