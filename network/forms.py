@@ -174,7 +174,7 @@ class MemberImportForm(forms.Form):
 
 class FastSelect(forms.Select):
     """A <select> rendered in Python: Django renders each option through a template, which costs ~50 ms
-    for the 250 countries on every directory page."""
+    for the 250 countries on every directory page. For flat choices (no option groups)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
@@ -203,12 +203,16 @@ class DirectorySearchForm(forms.Form):
         widget=FastSelect,
     )
     expertise = forms.ModelChoiceField(
-        label=_("Area of expertise"), queryset=ExpertiseArea.objects.all(), required=False, empty_label=_("Any")
+        label=_("Area of expertise"),
+        queryset=ExpertiseArea.objects.all(),
+        required=False,
+        empty_label=_("Any"),
+        widget=FastSelect,
     )
     language = forms.ModelChoiceField(
-        label=_("Language"), queryset=Language.objects.all(), required=False, empty_label=_("Any")
+        label=_("Language"), queryset=Language.objects.all(), required=False, empty_label=_("Any"), widget=FastSelect
     )
-    category = forms.ChoiceField(label=_("Category"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=FastSelect)
     per_page = forms.IntegerField(label=_("Members per page"), min_value=10, max_value=100, required=False)
 
     def __init__(self, *args, **kwargs):

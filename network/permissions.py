@@ -192,14 +192,15 @@ def filter_directory_members_for_user(user: User_, members: QuerySet[Member]) ->
     )
 
 
-def visible_missions(viewer: User_, member: Member) -> list:
+def visible_missions(viewer: User_, member: Member, services: list | None = None) -> list:
     """The mission services the viewer may see; a hidden current deployment is shown to its owner only.
 
-    Uses `member.missions.all()`, so prefetch it (with its mission) when listing many members.
+    `services` are the member's mission services when the caller loaded them already (a list of members);
+    otherwise `member.missions.all()` is read.
     """
     if not can_view_member_field(viewer, member, "missions"):
         return []
-    services = list(member.missions.all())
+    services = list(member.missions.all() if services is None else services)
     if member.hide_current_deployment and not can_edit_profile(viewer, member):
         services = [service for service in services if service.end_year is not None]
     return services

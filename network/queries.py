@@ -86,15 +86,42 @@ def search_directory(
         )
     if category:
         members = members.filter(category=category)
-    return (
-        members.select_related("user")
-        .prefetch_related(
-            "languages",
-            "expertise",
-            Prefetch("missions", queryset=MissionService.objects.select_related("mission")),
-        )
-        .order_by("user__last_name", "user__first_name", "pk")
-    )
+    return members.select_related("user").order_by("user__last_name", "user__first_name", "pk")
+
+
+@dataclass
+class DirectoryDetails:
+    """The related lists of one page of directory members, by member id (not yet filtered for the viewer)."""
+
+    languages: dict[int, list[str]] = field(default_factory=dict)
+    expertise: dict[int, list[str]] = field(default_factory=dict)
+    missions: dict[int, list[MissionService]] = field(default_factory=dict)
+
+
+def load_directory_details(members: list[Member]) -> DirectoryDetails:
+    """Languages, areas of expertise and mission services of these members, in three queries.
+
+    Names come as plain values and services without a link back to their member, rather than through
+    prefetch_related: a page of 100 members then leaves no reference cycles behind, which would otherwise
+    make Python's garbage collector stop the request every few pages.
+    """
+    ids = [member.pk for member in members]
+    details = DirectoryDetails()
+    for member_id, name in (
+        Member.languages.through.objects.filter(member_id__in=ids)
+        .order_by("language__name")
+        .values_list("member_id", "language__name")
+    ):
+        details.languages.setdefault(member_id, []).append(name)
+    for member_id, name in (
+        Member.expertise.through.objects.filter(member_id__in=ids)
+        .order_by("expertisearea__name")
+        .values_list("member_id", "expertisearea__name")
+    ):
+        details.expertise.setdefault(member_id, []).append(name)
+    for service in MissionService.objects.filter(member_id__in=ids).select_related("mission"):
+        details.missions.setdefault(service.member_id, []).append(service)
+    return details
 
 
 def list_received_messages(member: Member):

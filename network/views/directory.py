@@ -25,14 +25,19 @@ def directory(request):
     form = DirectorySearchForm(request.GET or None)
     members = queries.search_directory(request.user, **form.filters())
     page = Paginator(members, form.page_size()).get_page(request.GET.get("page"))
-    entries = [
-        {
-            "member": member,
-            "visible": permissions.visible_member_fields(request.user, member),
-            "missions": permissions.visible_missions(request.user, member),
-        }
-        for member in page.object_list
-    ]
+    details = queries.load_directory_details(page.object_list)
+    entries = []
+    for member in page.object_list:
+        visible = permissions.visible_member_fields(request.user, member)
+        entries.append(
+            {
+                "member": member,
+                "visible": visible,
+                "missions": permissions.visible_missions(request.user, member, details.missions.get(member.pk, [])),
+                "languages": details.languages.get(member.pk, []) if "languages" in visible else [],
+                "expertise": details.expertise.get(member.pk, []) if "expertise" in visible else [],
+            }
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
