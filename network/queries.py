@@ -86,7 +86,7 @@ def search_directory(
         )
     if category:
         members = members.filter(category=category)
-    return members.select_related("user").order_by("user__last_name", "user__first_name", "pk")
+    return members.select_related("user").order_by("user__last_name", "user__first_name", "user_id")
 
 
 @dataclass

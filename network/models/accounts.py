@@ -51,6 +51,8 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        # The members' directory lists people in this order: its first page reads the index, not every member.
+        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="user_directory_order")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email

@@ -646,6 +646,7 @@ def report(imported: ImportTimes, directory: list[DirectoryResult], *, load_befo
             f"{result.p50_ms:.1f} | {result.p95_ms:.1f} | {result.mean_ms:.1f} | {result.queries} |"
         )
     worst_p95 = max(result.p95_ms for result in directory)
+    worst_by_size = {size: max(r.p95_ms for r in directory if r.page_size == size) for size in PAGE_SIZES}
     constant_queries = all(
         len({result.queries for result in directory if result.scenario == scenario}) == 1
         for scenario in {result.scenario.label: result.scenario for result in directory}.values()
@@ -659,6 +660,10 @@ def report(imported: ImportTimes, directory: list[DirectoryResult], *, load_befo
         f"(target < {IMPORT_TARGET_SECONDS:.0f} s) — {verdict(imported.check_s + imported.import_s < IMPORT_TARGET_SECONDS)}",
         f"- directory search with two filters, worst p95: {worst_p95:.1f} ms (target < {DIRECTORY_P95_TARGET_MS:.0f} ms)"
         f" — {verdict(worst_p95 < DIRECTORY_P95_TARGET_MS)}",
+        *(
+            f"  - at {size} members per page: worst p95 {p95:.1f} ms — {verdict(p95 < DIRECTORY_P95_TARGET_MS)}"
+            for size, p95 in worst_by_size.items()
+        ),
         f"- SQL queries per directory request independent of page size: {'yes' if constant_queries else 'no'} "
         f"({', '.join(map(str, query_counts))}) — {verdict(constant_queries)}",
         "",
