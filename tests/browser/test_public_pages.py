@@ -127,8 +127,12 @@ def test_public_page_renders_within_the_page_weight_budget(page: Page, url, demo
 def test_public_pages_have_no_serious_accessibility_violations(page: Page, url, demo_site):
     require_service("axe-core", AXE.exists(), "npm ci --prefix tests/browser/node")
     failures = {}
-    for key in ("home", "story_fr", "story_en", "campaign", "statistics", "join"):
-        page.goto(url(demo_site[key].url))
+    addresses = [demo_site[key].url for key in ("home", "story_fr", "story_en", "campaign", "statistics", "join")]
+    addresses += ["/en/search/?q=police", "/fr/search/?q=police"]  # results, with the search form
+    for address in addresses:
+        page.goto(url(address))
+        if "/search/" in address:
+            assert page.locator(".search-results li").count() > 0, f"no results at {address}"
         page.add_script_tag(path=str(AXE))
         results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         serious = [
@@ -138,5 +142,5 @@ def test_public_pages_have_no_serious_accessibility_violations(page: Page, url, 
             if violation["impact"] in ("serious", "critical")
         ]
         if serious:
-            failures[demo_site[key].url] = serious
+            failures[address] = serious
     assert not failures, failures
