@@ -155,3 +155,18 @@ def test_group_grant_reaches_its_members_and_closes_when_membership_lapses(membe
     member.save()
     user = type(member.user).objects.get(pk=member.user.pk)  # a fresh request
     assert not permissions.can_access_object(user, "wagtailcore.view_collection", group_work)
+
+
+@pytest.mark.parametrize("category", sorted(permissions.NETWORK_CATEGORIES))
+def test_directory_columns_follow_what_network_members_may_see(member_of, category):
+    """The `network_sees_*` columns assume directory users see fields shared with the network or all members."""
+    viewer = member_of(category)
+    assert set(permissions.shared_audiences(viewer.user)) == {Visibility.NETWORK, Visibility.MEMBERS}
+    owner = member_of(MemberCategory.ACTIVE, visibility={"country": Visibility.MEMBERS, "rank": Visibility.PRIVATE})
+    owner.refresh_from_db()
+    assert owner.network_sees_country and owner.network_sees_any
+    assert not owner.network_sees_languages
+    owner.visibility = {"country": Visibility.PRIVATE}
+    owner.save()
+    owner.refresh_from_db()
+    assert not owner.network_sees_any
