@@ -102,8 +102,12 @@ def can_view_member_field(viewer: User_, member: Member, field: str) -> bool:
     return required is not None and has_access_level(viewer, required)
 
 
-def visible_member_fields(viewer: User_, member: Member) -> frozenset[str]:
-    return frozenset(field for field in Member.VISIBLE_FIELDS if can_view_member_field(viewer, member, field))
+def visible_member_fields(viewer: User_, member: Member, audiences: list[str] | None = None) -> frozenset[str]:
+    """The fields of `member` the viewer may see (`audiences`: the viewer's `shared_audiences`, when listing)."""
+    if can_edit_profile(viewer, member):
+        return frozenset(Member.VISIBLE_FIELDS)
+    audiences = shared_audiences(viewer) if audiences is None else audiences
+    return frozenset(field for field in Member.VISIBLE_FIELDS if member.visibility_of(field) in audiences)
 
 
 def can_view_profile(viewer: User_, member: Member) -> bool:

@@ -118,6 +118,9 @@ def member_photo_path(instance: "Member", filename: str) -> str:
     return f"member-photos/{uuid.uuid4().hex}.{extension}"
 
 
+VISIBILITY_VALUES = frozenset(Visibility.values)
+
+
 def shared_with_network(*fields: str) -> models.Q:
     """Whether one of these profile fields is shared with the network (or with all members, which includes it)."""
     audiences = [Visibility.NETWORK.value, Visibility.MEMBERS.value]
@@ -201,7 +204,7 @@ class Member(models.Model):
     def visibility_of(self, field: str) -> str:
         # Anything not chosen explicitly is private: profiles are private by default.
         value = self.visibility.get(field, Visibility.PRIVATE)
-        return value if value in Visibility.values else Visibility.PRIVATE
+        return value if value in VISIBILITY_VALUES else Visibility.PRIVATE
 
 
 class MissionService(models.Model):
