@@ -86,7 +86,25 @@ def search_directory(
         )
     if category:
         members = members.filter(category=category)
-    return members.select_related("user").order_by("user__last_name", "user__first_name", "user_id")
+    # Only what an entry shows: no biography, photo path or account fields (and so never the email address).
+    return (
+        members.select_related("user")
+        .only(*DIRECTORY_ENTRY_FIELDS)
+        .order_by("user__last_name", "user__first_name", "user_id")
+    )
+
+
+DIRECTORY_ENTRY_FIELDS = (
+    "public_id",
+    "user__first_name",
+    "user__last_name",
+    "category",
+    "country",
+    "police_service",
+    "rank",
+    "visibility",
+    "hide_current_deployment",
+)
 
 
 @dataclass
