@@ -26,14 +26,19 @@ def recheck_community_access(member: Member, *, actor: User | None, reason: str)
     for access in CommunityAccessRequest.objects.select_for_update().filter(
         member=member, state__in=OPEN_COMMUNITY_STATES
     ):
-        access.state = CommunityAccessState.REVOKED
-        access.ended_at = timezone.now()
-        access.decision_reason = reason
-        access.save(update_fields=["state", "ended_at", "decision_reason"])
-        record_audit(AuditAction.COMMUNITY_REVOKED, actor=actor, subject=member.user, target=access, reason=reason)
+        _end_access(access, member, actor=actor, reason=reason)
         revoked += 1
     member.__dict__.pop("_has_community_access", None)
     return revoked
+
+
+def _end_access(access: CommunityAccessRequest, member: Member, *, actor: User | None, reason: str) -> None:
+    """Revoke access (granted or still pending) now, with the reason the member reads; audited."""
+    access.state = CommunityAccessState.REVOKED
+    access.ended_at = timezone.now()
+    access.decision_reason = reason
+    access.save(update_fields=["state", "ended_at", "decision_reason"])
+    record_audit(AuditAction.COMMUNITY_REVOKED, actor=actor, subject=member.user, target=access, reason=reason)
 
 
 # Members hear this many days ahead that their access comes up for review.
@@ -239,17 +244,7 @@ def revoke_community_access(
         raise ValidationError(_("Please give the member a reason."), code="reason_required")
     if access_request.state not in OPEN_COMMUNITY_STATES:
         raise ValidationError(_("This access has already ended."), code="ended")
-    access_request.state = CommunityAccessState.REVOKED
-    access_request.ended_at = timezone.now()
-    access_request.decision_reason = reason
-    access_request.save(update_fields=["state", "ended_at", "decision_reason"])
-    record_audit(
-        AuditAction.COMMUNITY_REVOKED,
-        actor=actor,
-        subject=access_request.member.user,
-        target=access_request,
-        reason=reason,
-    )
+    _end_access(access_request, access_request.member, actor=actor, reason=reason)
     _notify_member(access_request, "revoked", reason=reason)
     return access_request
 

@@ -42,39 +42,27 @@ def _service_audits():
         _audited_by_service.reset(token)
 
 
-@transaction.atomic
 def grant_staff_role(user: User, role: StaffRole, *, actor: User | None, reason: str) -> bool:
     """Add the user to the role's group; returns False if they already had it (nothing recorded)."""
-    _check_actor(actor)
-    group = Group.objects.get(name=StaffRole(role).value)
-    if user.groups.filter(pk=group.pk).exists():
-        return False
-    with _service_audits():
-        user.groups.add(group)
-    user.__dict__.pop("_staff_role_names", None)
-    record_audit(
-        AuditAction.STAFF_ROLE_GRANTED,
-        actor=actor,
-        subject=user,
-        target=group,
-        reason=reason,
-        details={"group": group.name},
-    )
-    return True
+    return _change_staff_role(user, role, actor=actor, reason=reason, grant=True)
 
 
-@transaction.atomic
 def revoke_staff_role(user: User, role: StaffRole, *, actor: User | None, reason: str) -> bool:
     """Remove the user from the role's group; returns False if they did not have it."""
+    return _change_staff_role(user, role, actor=actor, reason=reason, grant=False)
+
+
+@transaction.atomic
+def _change_staff_role(user: User, role: StaffRole, *, actor: User | None, reason: str, grant: bool) -> bool:
     _check_actor(actor)
     group = Group.objects.get(name=StaffRole(role).value)
-    if not user.groups.filter(pk=group.pk).exists():
+    if user.groups.filter(pk=group.pk).exists() == grant:
         return False
     with _service_audits():
-        user.groups.remove(group)
+        (user.groups.add if grant else user.groups.remove)(group)
     user.__dict__.pop("_staff_role_names", None)
     record_audit(
-        AuditAction.STAFF_ROLE_REVOKED,
+        AuditAction.STAFF_ROLE_GRANTED if grant else AuditAction.STAFF_ROLE_REVOKED,
         actor=actor,
         subject=user,
         target=group,
@@ -84,44 +72,36 @@ def revoke_staff_role(user: User, role: StaffRole, *, actor: User | None, reason
     return True
 
 
-def _grant_details(user_or_group: User | Group, perm: str, obj: models.Model) -> dict:
-    details = {"permission": perm, "object": str(obj)}
-    if isinstance(user_or_group, Group):
-        details["group"] = user_or_group.name
-    return details
-
-
-@transaction.atomic
 def grant_object_permission(
     user_or_group: User | Group, perm: str, obj: models.Model, *, actor: User | None, reason: str
 ) -> None:
     """Give a user or group one permission on one object (django-guardian), audited."""
-    _check_actor(actor)
-    assign_perm(perm, user_or_group, obj)
-    record_audit(
-        AuditAction.OBJECT_PERMISSION_GRANTED,
-        actor=actor,
-        subject=user_or_group if isinstance(user_or_group, User) else None,
-        target=obj,
-        reason=reason,
-        details=_grant_details(user_or_group, perm, obj),
-    )
+    _change_object_permission(user_or_group, perm, obj, actor=actor, reason=reason, grant=True)
 
 
-@transaction.atomic
 def revoke_object_permission(
     user_or_group: User | Group, perm: str, obj: models.Model, *, actor: User | None, reason: str
 ) -> None:
     """Take one object permission away from a user or group (django-guardian), audited."""
+    _change_object_permission(user_or_group, perm, obj, actor=actor, reason=reason, grant=False)
+
+
+@transaction.atomic
+def _change_object_permission(
+    user_or_group: User | Group, perm: str, obj: models.Model, *, actor: User | None, reason: str, grant: bool
+) -> None:
     _check_actor(actor)
-    remove_perm(perm, user_or_group, obj)
+    (assign_perm if grant else remove_perm)(perm, user_or_group, obj)
+    details = {"permission": perm, "object": str(obj)}
+    if isinstance(user_or_group, Group):
+        details["group"] = user_or_group.name
     record_audit(
-        AuditAction.OBJECT_PERMISSION_REVOKED,
+        AuditAction.OBJECT_PERMISSION_GRANTED if grant else AuditAction.OBJECT_PERMISSION_REVOKED,
         actor=actor,
         subject=user_or_group if isinstance(user_or_group, User) else None,
         target=obj,
         reason=reason,
-        details=_grant_details(user_or_group, perm, obj),
+        details=details,
     )
 
 
