@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from network.choices import MemberCategory, Visibility
+from network.choices import MemberCategory, Visibility, country_choices
 from network.models import (
     AdvocacyAction,
     CommunityAccessRequest,
@@ -217,10 +217,15 @@ class DirectorySearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django_countries import countries
-
-        self.fields["country"].choices = [("", _("Any")), *countries]
+        self.fields["country"].choices = [("", _("Any")), *country_choices()]
         self.fields["category"].choices = [("", _("Any")), *MemberCategory.choices]
+        # The lists of missions, areas and languages in one plain query each: a ModelChoiceField reads its
+        # queryset through a server-side cursor (three round trips) every time the form is rendered.
+        for name in ("mission", "expertise", "language"):
+            field = self.fields[name]
+            field.widget.choices = [("", field.empty_label)] + [
+                (item.pk, field.label_from_instance(item)) for item in field.queryset
+            ]
 
     def filters(self) -> dict:
         """The valid filters only: a wrong value in one field does not throw away the others."""

@@ -2,7 +2,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Window
 
 from network.models import Member, MemberMessage, MissionService, User
 from network.services import ensure_member_profile
@@ -69,9 +70,12 @@ def search_directory(
     if country:
         members = members.filter(network_sees_country=True, country=country)
     # Semi-joins (IN subqueries) rather than joins: no duplicate rows, and PostgreSQL hashes them once.
+    # Members hiding their current deployment come from a small partial index: joining every member into the
+    # subquery, or testing the flag on the outer row, made PostgreSQL scan the whole member table.
     if mission is not None:
+        hiding = Member.objects.filter(hide_current_deployment=True).values("pk")
         served = MissionService.objects.filter(mission=mission).filter(
-            Q(end_year__isnull=False) | Q(member__hide_current_deployment=False)
+            Q(end_year__isnull=False) | ~Q(member_id__in=hiding)
         )
         members = members.filter(network_sees_missions=True, pk__in=served.values("member_id"))
     if expertise is not None:
@@ -94,6 +98,32 @@ def search_directory(
     )
 
 
+def directory_page(members, per_page: int, number, *, filtered: bool) -> Page:
+    """One page of `search_directory` results, as Paginator.get_page gives it (a wrong number: first or last page).
+
+    With a filter, PostgreSQL has to find and sort every match to return one page, so the total comes with the
+    page as COUNT(*) OVER (): a separate COUNT query would repeat the whole search. Without a filter the page
+    is read in index order and stops early, so the cheaper plain count is used, as it is when the page is empty
+    (no match, or a number past the end).
+    """
+    paginator = Paginator(members, per_page)
+    if not filtered:
+        return paginator.get_page(number)
+    try:
+        number = max(int(number), 1)
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * per_page
+    # Filtering on the window makes Django compute it in a subquery: PostgreSQL then finds every match once, as
+    # it must to count them, rather than walking the name-order index as if LIMIT could stop it early.
+    counted = members.annotate(matches=Window(Count("pk"))).filter(matches__gt=0)
+    rows = list(counted[start : start + per_page])
+    if not rows:
+        return paginator.get_page(number)
+    paginator.count = rows[0].matches  # a cached_property: Paginator will not count again
+    return Page(rows, number, paginator)
+
+
 DIRECTORY_ENTRY_FIELDS = (
     "public_id",
     "user__first_name",
@@ -113,15 +143,15 @@ class DirectoryDetails:
 
     languages: dict[int, list[str]] = field(default_factory=dict)
     expertise: dict[int, list[str]] = field(default_factory=dict)
-    missions: dict[int, list[MissionService]] = field(default_factory=dict)
+    missions: dict[int, list["ServiceLine"]] = field(default_factory=dict)
 
 
 def load_directory_details(members: list[Member]) -> DirectoryDetails:
     """Languages, areas of expertise and mission services of these members, in three queries.
 
-    Names come as plain values and services without a link back to their member, rather than through
-    prefetch_related: a page of 100 members then leaves no reference cycles behind, which would otherwise
-    make Python's garbage collector stop the request every few pages.
+    Everything comes as plain values rather than through prefetch_related: a page of 100 members then
+    builds no model instances and leaves no reference cycles behind, which would otherwise make Python's
+    garbage collector stop the request every few pages.
     """
     ids = [member.pk for member in members]
     details = DirectoryDetails()
@@ -137,9 +167,25 @@ def load_directory_details(members: list[Member]) -> DirectoryDetails:
         .values_list("member_id", "expertisearea__name")
     ):
         details.expertise.setdefault(member_id, []).append(name)
-    for service in MissionService.objects.filter(member_id__in=ids).select_related("mission"):
-        details.missions.setdefault(service.member_id, []).append(service)
+    for member_id, acronym, start_year, end_year in (
+        MissionService.objects.filter(member_id__in=ids)
+        .order_by("-start_year", "pk")
+        .values_list("member_id", "mission__acronym", "start_year", "end_year")
+    ):
+        details.missions.setdefault(member_id, []).append(ServiceLine(acronym, start_year, end_year))
     return details
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceLine:
+    """A mission service as a directory entry shows it; reads like MissionService ("UNMISS (2012–2015)")."""
+
+    acronym: str
+    start_year: int
+    end_year: int | None
+
+    def __str__(self) -> str:
+        return f"{self.acronym} ({self.start_year}–{self.end_year or '…'})"
 
 
 def list_received_messages(member: Member):

@@ -192,6 +192,10 @@ class Member(models.Model):
             models.Index(
                 fields=["country"], name="member_directory_country", condition=models.Q(network_sees_country=True)
             ),
+            # The few members hiding a current deployment, which the mission filter leaves out.
+            models.Index(
+                fields=["id"], name="member_hiding_deployment", condition=models.Q(hide_current_deployment=True)
+            ),
         ]
 
     def __str__(self) -> str:

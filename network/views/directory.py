@@ -1,6 +1,7 @@
 """The members' directory: network members find each other; everyone else learns who may enter and how."""
 
-from django.core.paginator import Paginator
+from dataclasses import dataclass
+
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -8,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from network import permissions, queries
+from network.choices import MemberCategory, country_choices
 from network.forms import DirectorySearchForm
 
 
@@ -25,8 +27,9 @@ def directory(request):
     if not permissions.can_view_directory(request.user):
         return render_directory_refusal(request)
     form = DirectorySearchForm(request.GET or None)
-    members = queries.search_directory(request.user, **form.filters())
-    page = Paginator(members, form.page_size()).get_page(request.GET.get("page"))
+    filters = form.filters()
+    members = queries.search_directory(request.user, **filters)
+    page = queries.directory_page(members, form.page_size(), request.GET.get("page"), filtered=bool(filters))
     details = queries.load_directory_details(page.object_list)
     labels = {
         "country": _("Country"),
@@ -36,8 +39,17 @@ def directory(request):
         "languages": _("Languages"),
         "expertise": _("Areas of expertise"),
     }
-    audiences = permissions.shared_audiences(request.user)
-    entries = [directory_entry(request.user, member, details, labels, audiences) for member in page.object_list]
+    page_context = EntryContext(
+        viewer=request.user,
+        audiences=permissions.shared_audiences(request.user),
+        details=details,
+        labels=labels,
+        categories={value: str(label) for value, label in MemberCategory.choices},
+        countries=dict(country_choices()),
+        profile_url=MemberURL("network:member_profile"),
+        contact_url=MemberURL("network:contact_member"),
+    )
+    entries = [directory_entry(member, page_context) for member in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -47,27 +59,55 @@ def directory(request):
     )
 
 
-def directory_entry(viewer, member, details: queries.DirectoryDetails, labels: dict, audiences: list[str]) -> dict:
+class MemberURL:
+    """A member's URL by public id, reversed once per page rather than once per entry."""
+
+    PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+
+    def __init__(self, name: str):
+        self.pattern = reverse(name, args=[self.PLACEHOLDER])
+
+    def __call__(self, member) -> str:
+        return self.pattern.replace(self.PLACEHOLDER, str(member.public_id))
+
+
+@dataclass
+class EntryContext:
+    """What every entry of one directory page shares: the viewer, the related lists and translated labels."""
+
+    viewer: object
+    audiences: list[str]
+    details: queries.DirectoryDetails
+    labels: dict[str, str]
+    categories: dict[str, str]
+    countries: dict[str, str]
+    profile_url: MemberURL
+    contact_url: MemberURL
+
+
+def directory_entry(member, context: EntryContext) -> dict:
     """What one entry shows: only the fields the member shares with the viewer, as (label, text) pairs.
 
     Prepared here rather than in the template: a page of 100 entries renders in half the time.
     """
-    visible = permissions.visible_member_fields(viewer, member, audiences)
+    visible = permissions.visible_member_fields(context.viewer, member, context.audiences)
+    details = context.details
     values = {
-        "country": member.country.name if member.country else "",
+        "country": context.countries.get(member.country.code, "") if member.country else "",
         "police_service": member.police_service,
         "rank": member.rank,
         "missions": ", ".join(
-            map(str, permissions.visible_missions(viewer, member, details.missions.get(member.pk, [])))
+            map(str, permissions.visible_missions(context.viewer, member, details.missions.get(member.pk, [])))
         ),
         "languages": ", ".join(details.languages.get(member.pk, [])),
         "expertise": ", ".join(details.expertise.get(member.pk, [])),
     }
+    name = member.display_name
     return {
-        "name": member.display_name,
-        "category": member.get_category_display(),
-        "profile_url": reverse("network:member_profile", args=[member.public_id]),
-        "contact_url": reverse("network:contact_member", args=[member.public_id]),
-        "contact_label": _("Contact %(name)s") % {"name": member.display_name},
-        "fields": [(labels[field], text) for field, text in values.items() if field in visible and text],
+        "name": name,
+        "category": context.categories.get(member.category, ""),
+        "profile_url": context.profile_url(member),
+        "contact_url": context.contact_url(member),
+        "contact_label": _("Contact %(name)s") % {"name": name},
+        "fields": [(context.labels[field], text) for field, text in values.items() if field in visible and text],
     }

@@ -22,6 +22,7 @@ campaign page; missing it does not fail the run (it is a measurement), a broken 
 from __future__ import annotations
 
 import datetime
+import importlib
 import os
 import platform
 import random
@@ -273,9 +274,8 @@ def main() -> int:
         print(f"Recreating {DATABASE_NAME}, emptying Redis DB 8 and migrating …", flush=True)
         prepare_database(environment)
     sys.path.insert(0, str(PROJECT_ROOT))
-    import django
-
-    django.setup()
+    # Set up as a gunicorn worker is (config/wsgi.py), start-up objects frozen out of the garbage collector.
+    importlib.import_module("config.wsgi")
     from django.conf import settings
     from django.test import Client
 

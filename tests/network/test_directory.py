@@ -43,6 +43,11 @@ def directory_page(client, viewer: Member | None, **params) -> str:
     return response.content.decode()
 
 
+def results(page: str) -> str:
+    """The part of a directory page after the search form: the count, the entries and the page links."""
+    return page.split('id="results"')[1].split("</main>")[0]
+
+
 def yesterday() -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=1)
 
@@ -195,6 +200,14 @@ def test_hidden_current_deployment_is_neither_shown_nor_found(client, site, memb
     assert "Deployednow" not in page
     assert "Deployednow" in directory_page(client, viewer, mission=unmiss.pk)
 
+    # Hiding the current deployment leaves earlier services of the same mission findable.
+    returned = sharing(first_name="Returnedagain", hide_current_deployment=True)
+    serve(returned, "MINUSCA", 2016, 2018)
+    serve(returned, "MINUSCA", 2024, None)
+    page = directory_page(client, viewer, mission=minusca.pk)
+    assert "Returnedagain" in page and "MINUSCA (2016–2018)" in page
+    assert "MINUSCA (2024" not in page
+
     # The profile page hides it too; the member herself still sees it, marked as hidden.
     profile = client.get(reverse("network:member_profile", args=[deployed.public_id])).content.decode()
     assert "UNMISS" in profile
@@ -244,6 +257,29 @@ def test_page_size_and_pagination_links_keep_the_filters(client, site, member_of
     assert "12 members found" in page
     assert page.count('class="directory-entry"') == 10
     assert "country=SN&amp;per_page=10&amp;page=2" in page
+
+
+def test_every_page_of_a_search_tells_the_number_of_matches(client, site, member_of):
+    for number in range(12):
+        sharing(first_name=f"Person{number:02d}", country="SN")
+    sharing(first_name="Elsewhere", country="KE")
+    viewer = member_of(MemberCategory.ACTIVE)
+
+    second = directory_page(client, viewer, country="SN", per_page=10, page=2)
+    assert "12 members found" in second
+    assert second.count('class="directory-entry"') == 2
+    assert "Person10" in second and "Person11" in second and "Person09" not in second
+    assert "Page 2 of 2" in second
+    # A number past the end shows the last page, a wrong one the first; the count stays right.
+    past_end = directory_page(client, viewer, country="SN", per_page=10, page=7)
+    assert results(past_end) == results(second)
+    first = directory_page(client, viewer, country="SN", per_page=10, page="two")
+    assert "12 members found" in first and "Page 1 of 2" in first and "Person00" in first
+    # Without a filter: everyone listed (the viewer never lists herself).
+    everyone = directory_page(client, viewer, per_page=10, page=2)
+    assert "13 members found" in everyone and "Page 2 of 2" in everyone
+    assert "Person10" in everyone and "Person11" in everyone
+    assert "No member matches" in directory_page(client, viewer, country="SN", q="Nobody", page=2)
 
 
 def test_number_of_queries_does_not_grow_with_page_size(client, site, member_of, django_assert_max_num_queries):
