@@ -98,6 +98,9 @@ def search_directory(
     )
 
 
+MAX_PAGE_NUMBER = 1_000_000  # beyond it an offset could overflow PostgreSQL's bigint
+
+
 def directory_page(members, per_page: int, number, *, filtered: bool) -> Page:
     """One page of `search_directory` results, as Paginator.get_page gives it (a wrong number: first or last page).
 
@@ -110,9 +113,11 @@ def directory_page(members, per_page: int, number, *, filtered: bool) -> Page:
     if not filtered:
         return paginator.get_page(number)
     try:
-        number = max(int(number), 1)
+        number = int(number)
     except (TypeError, ValueError):
         number = 1
+    if not 1 <= number <= MAX_PAGE_NUMBER:
+        return paginator.get_page(number)  # surely past either end: the paginator picks the last page
     start = (number - 1) * per_page
     # Filtering on the window makes Django compute it in a subquery: PostgreSQL then finds every match once, as
     # it must to count them, rather than walking the name-order index as if LIMIT could stop it early.

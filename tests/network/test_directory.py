@@ -273,6 +273,8 @@ def test_every_page_of_a_search_tells_the_number_of_matches(client, site, member
     # A number past the end shows the last page, a wrong one the first; the count stays right.
     past_end = directory_page(client, viewer, country="SN", per_page=10, page=7)
     assert results(past_end) == results(second)
+    for number in (0, -3, 10**30):
+        assert results(directory_page(client, viewer, country="SN", per_page=10, page=number)) == results(second)
     first = directory_page(client, viewer, country="SN", per_page=10, page="two")
     assert "12 members found" in first and "Page 1 of 2" in first and "Person00" in first
     # Without a filter: everyone listed (the viewer never lists herself).
