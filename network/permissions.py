@@ -196,13 +196,18 @@ def filter_directory_members_for_user(user: User_, members: QuerySet[Member]) ->
     )
 
 
-def visible_missions(viewer: User_, member: Member, services: list | None = None) -> list:
+def visible_missions(
+    viewer: User_, member: Member, services: list | None = None, *, visible_fields: frozenset[str] | None = None
+) -> list:
     """The mission services the viewer may see; a hidden current deployment is shown to its owner only.
 
     `services` are the member's mission services when the caller loaded them already (a list of members);
-    otherwise `member.missions.all()` is read.
+    otherwise `member.missions.all()` is read. `visible_fields`: the member's `visible_member_fields` for this
+    viewer, when the caller has them.
     """
-    if not can_view_member_field(viewer, member, "missions"):
+    if visible_fields is None:
+        visible_fields = visible_member_fields(viewer, member)
+    if "missions" not in visible_fields:
         return []
     services = list(member.missions.all() if services is None else services)
     if member.hide_current_deployment and not can_edit_profile(viewer, member):

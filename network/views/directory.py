@@ -97,7 +97,12 @@ def directory_entry(member, context: EntryContext) -> dict:
         "police_service": member.police_service,
         "rank": member.rank,
         "missions": ", ".join(
-            map(str, permissions.visible_missions(context.viewer, member, details.missions.get(member.pk, [])))
+            map(
+                str,
+                permissions.visible_missions(
+                    context.viewer, member, details.missions.get(member.pk, []), visible_fields=visible
+                ),
+            )
         ),
         "languages": ", ".join(details.languages.get(member.pk, [])),
         "expertise": ", ".join(details.expertise.get(member.pk, [])),

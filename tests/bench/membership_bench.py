@@ -609,11 +609,35 @@ def load_average() -> float:
         return 0.0
 
 
+def reference_loop_ms() -> float:
+    """How fast this machine runs Python right now: a fixed loop, timed (lower is faster).
+
+    Shared virtual machines change speed from minute to minute; this figure, taken before and after the run,
+    tells whether two runs' timings can be compared.
+    """
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for number in range(1_000_000):
+            total += number * number % 7
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
 def verdict(met: bool) -> str:
     return "met" if met else "NOT MET"
 
 
-def report(imported: ImportTimes, directory: list[DirectoryResult], *, load_before: float, load_after: float) -> str:
+def report(
+    imported: ImportTimes,
+    directory: list[DirectoryResult],
+    *,
+    load_before: float,
+    load_after: float,
+    speed_before: float,
+    speed_after: float,
+) -> str:
     lines = [
         "# Membership benchmark",
         "",
@@ -621,6 +645,10 @@ def report(imported: ImportTimes, directory: list[DirectoryResult], *, load_befo
         f"{platform.node()} ({os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"load average {load_before:.1f} before the run, {load_after:.1f} after it; other processes on the machine "
         "slow every figure down)",
+        "",
+        f"Machine speed: a reference Python loop took {speed_before:.0f} ms before the run and {speed_after:.0f} ms "
+        "after it (lower is faster; on a shared VM it varies by a third or more from minute to minute, and every "
+        "timing below with it).",
         "",
         "PostgreSQL + Redis on 127.0.0.1, in one process: import services called directly (as the Celery tasks "
         f"do); directory requested with Django's test Client as a signed-in active member, "
@@ -677,6 +705,7 @@ def report(imported: ImportTimes, directory: list[DirectoryResult], *, load_befo
 
 def main() -> int:
     load_before = load_average()
+    speed_before = reference_loop_ms()
     with tempfile.TemporaryDirectory(prefix="membership-bench-") as private_root:
         configure_environment(private_root)
         try:
@@ -694,7 +723,14 @@ def main() -> int:
         except BenchError as error:
             print(f"membership benchmark: {error}", file=sys.stderr)
             return 1
-    text = report(imported, directory, load_before=load_before, load_after=load_average())
+    text = report(
+        imported,
+        directory,
+        load_before=load_before,
+        load_after=load_average(),
+        speed_before=speed_before,
+        speed_after=reference_loop_ms(),
+    )
     RESULTS_FILE.parent.mkdir(exist_ok=True)
     RESULTS_FILE.write_text(text)
     print()

@@ -257,6 +257,8 @@ def test_page_size_and_pagination_links_keep_the_filters(client, site, member_of
     assert "12 members found" in page
     assert page.count('class="directory-entry"') == 10
     assert "country=SN&amp;per_page=10&amp;page=2" in page
+    assert '<option value="SN" selected>Senegal</option>' in page  # the form shows the filter in use
+    assert page.count(" selected>") == 5  # and "Any" in the four other lists
 
 
 def test_every_page_of_a_search_tells_the_number_of_matches(client, site, member_of):
