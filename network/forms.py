@@ -228,6 +228,11 @@ class ListedMissionChoiceField(ListedChoicesMixin, MissionChoiceField):
     pass
 
 
+def filter_list(field_class, label, queryset) -> forms.ModelChoiceField:
+    """An optional filter on one of the directory's reference lists, "Any" first."""
+    return field_class(label=label, queryset=queryset, required=False, empty_label=_("Any"), widget=FastSelect)
+
+
 class DirectorySearchForm(forms.Form):
     """The directory's search and filters (GET). Invalid values are reported and ignored, never fatal."""
 
@@ -235,23 +240,9 @@ class DirectorySearchForm(forms.Form):
 
     q = forms.CharField(label=_("Name"), max_length=100, required=False)
     country = forms.ChoiceField(label=_("Country"), required=False, widget=FastSelect)
-    mission = ListedMissionChoiceField(
-        label=_("Mission served"),
-        queryset=Mission.objects.all(),
-        required=False,
-        empty_label=_("Any"),
-        widget=FastSelect,
-    )
-    expertise = ListedModelChoiceField(
-        label=_("Area of expertise"),
-        queryset=ExpertiseArea.objects.all(),
-        required=False,
-        empty_label=_("Any"),
-        widget=FastSelect,
-    )
-    language = ListedModelChoiceField(
-        label=_("Language"), queryset=Language.objects.all(), required=False, empty_label=_("Any"), widget=FastSelect
-    )
+    mission = filter_list(ListedMissionChoiceField, _("Mission served"), Mission.objects.all())
+    expertise = filter_list(ListedModelChoiceField, _("Area of expertise"), ExpertiseArea.objects.all())
+    language = filter_list(ListedModelChoiceField, _("Language"), Language.objects.all())
     category = forms.ChoiceField(label=_("Category"), required=False, widget=FastSelect)
     per_page = forms.IntegerField(label=_("Members per page"), min_value=10, max_value=100, required=False)
 
