@@ -6,6 +6,7 @@ menu, feed, search and sitemap excludes the sections above the viewer's level wi
 same technique Wagtail uses for its own view restrictions (`PageQuerySet.public()`).
 """
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction
@@ -20,18 +21,16 @@ RESTRICTED_PATHS_SECONDS = 3600
 
 
 def content_page_models() -> list[type[Page]]:
-    """Every concrete page type carrying an access level."""
-    from cms.models import BasePage
+    """Every concrete page type with an access level column of its own.
 
-    return [model for model in _concrete_subclasses(BasePage) if not model._meta.abstract]
-
-
-def _concrete_subclasses(cls) -> list[type]:
-    found = []
-    for subclass in cls.__subclasses__():
-        found.append(subclass)
-        found.extend(_concrete_subclasses(subclass))
-    return list(dict.fromkeys(found))
+    Found in the app registry rather than by importing cms.models, which imports this module: the page
+    models' own module stays the only one that knows them.
+    """
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, Page) and any(field.name == "access_level" for field in model._meta.local_fields)
+    ]
 
 
 def restricted_paths() -> list[tuple[str, int]]:

@@ -11,7 +11,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from cms.viewsets import target_chooser_viewset
+from campaigns.choosers import target_chooser_viewset
 from network.choices import MemberCategory
 
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "link", "document-link", "ol", "ul"]
@@ -203,7 +203,7 @@ class MembershipCategoryBlocks(blocks.StreamBlock):
 
 
 class SeriesChartBlock(blocks.StructBlock):
-    series = SnippetChooserBlock("network.StatisticSeries", label=_("statistic series"))
+    series = SnippetChooserBlock("campaigns.StatisticSeries", label=_("statistic series"))
     note = blocks.TextBlock(label=_("note"), required=False)
 
     class Meta:

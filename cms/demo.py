@@ -14,6 +14,8 @@ from django.utils import translation
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
+from campaigns.choices import TargetUnit
+from campaigns.models import Campaign, StatisticPoint, StatisticSeries
 from cms.models import (
     CampaignPage,
     ContactFormField,
@@ -30,8 +32,8 @@ from cms.models import (
     StoryPage,
     safe_reverse,
 )
-from network.choices import AccessLevel, ConsentKind, MemberCategory, TargetUnit
-from network.models import Campaign, ConsentRecord, Member, StatisticPoint, StatisticSeries
+from network.choices import AccessLevel, ConsentKind, MemberCategory
+from network.models import ConsentRecord, Member
 
 RACE_TO_2014_SLUG = "race-to-2014"
 

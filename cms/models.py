@@ -29,11 +29,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import DraftStateMixin, Locale, Page, RevisionMixin, TranslatableMixin
 from wagtail.search import index
 
+from campaigns.permissions import can_view_campaign
 from cms.access import effective_access_level, filter_pages_for_user
 from cms.blocks import ChartBlocks, ContentBlocks, EventBlocks, MembershipCategoryBlocks
 from network.choices import AccessLevel, ConsentKind
 from network.models import ConsentRecord
-from network.permissions import can_view_campaign
 
 INTRO_FEATURES = ["bold", "italic", "link"]
 BODY_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul"]
@@ -110,7 +110,7 @@ class HomePage(BasePage):
         verbose_name=_("hero image"),
     )
     featured_campaign = models.ForeignKey(
-        "network.Campaign",
+        "campaigns.Campaign",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -329,7 +329,7 @@ class ProgrammeKind(models.TextChoices):
 # that is not (yet) installed is skipped, so a page never breaks because a feature is missing.
 MEMBER_WORKFLOWS = {
     "apply": (_("Apply for membership"), ("network:apply", "account_signup")),
-    "advocacy": (_("Log an advocacy action"), ("network:advocacy_actions",)),
+    "advocacy": (_("Log an advocacy action"), ("advocacy:advocacy_actions",)),
     "mentoring": (_("Find a mentor"), ("mentoring:index", "mentoring:home")),
     "training": (_("Training materials in the Community of Practice"), ("network:community_status",)),
     "community": (_("Request Community of Practice access"), ("network:community_status",)),
@@ -409,7 +409,7 @@ class CampaignPage(BasePage):
     """A campaign (such as Race to 2014) with the live progress of its targets."""
 
     campaign = models.ForeignKey(
-        "network.Campaign",
+        "campaigns.Campaign",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

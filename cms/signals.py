@@ -4,9 +4,9 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from cms.access import forget_restricted_paths
-from cms.cache import invalidate_anonymous_pages
 from cms.models import FeaturedMember, SiteBranding
 from network.models import ConsentRecord
+from network.page_cache import invalidate_anonymous_pages
 
 
 @receiver(page_published)

@@ -4,8 +4,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 
+from campaigns.sitemaps import PublicCampaignsSitemap
 from cms.sitemaps import PublicPagesSitemap
-from network.sitemaps import PublicCampaignsSitemap
 
 
 @require_GET

@@ -7,21 +7,17 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets import models as snippet_registry
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.access import effective_access_level
-from cms.cache import mark_cacheable
 from cms.models import FeaturedMember
-from cms.viewsets import target_chooser_viewset
 from network.choices import AccessLevel
-from network.models import StatisticSeries
-from network.permissions import CAMPAIGN_EDITOR_ROLES, can_nominate_for_spotlight, has_access_level
+from network.page_cache import mark_cacheable
+from network.permissions import CONTENT_EDITOR_ROLES, can_nominate_for_spotlight, has_access_level
 
 
 @hooks.register("before_serve_page")
@@ -55,11 +51,6 @@ def allow_anonymous_page_cache(page, request, serve_args, serve_kwargs):
         mark_cacheable(request)
 
 
-@hooks.register("register_admin_viewset")
-def register_target_chooser():
-    return target_chooser_viewset
-
-
 class FeaturedMemberEditorsPolicy(ModelPermissionPolicy):
     """Editors, who nominate campaign contributors for the spotlight, also review, publish and unpublish the
     featured members; anyone else needs Wagtail's model permissions (superusers hold them all)."""
@@ -72,7 +63,7 @@ class FeaturedMemberEditorsPolicy(ModelPermissionPolicy):
 
     def users_with_any_permission(self, actions):
         # can_nominate_for_spotlight: the campaign editors' roles.
-        roles = [role.value for role in CAMPAIGN_EDITOR_ROLES]
+        roles = [role.value for role in CONTENT_EDITOR_ROLES]
         holders = super().users_with_any_permission(actions).values("pk")
         return (
             get_user_model()
@@ -107,27 +98,3 @@ class FeaturedMemberViewSet(SnippetViewSet):
 
 
 register_snippet(FeaturedMemberViewSet)
-
-
-def _already_registered(model) -> bool:
-    """Whether another app (network/wagtail_hooks.py loads first) registered the model as a snippet."""
-    if model in snippet_registry.SNIPPET_MODELS:
-        return True
-    for registerable, viewset in snippet_registry.DEFERRED_REGISTRATIONS:
-        if registerable is model or getattr(registerable, "model", None) is model:
-            return True
-        if getattr(viewset, "model", None) is model:
-            return True
-    return False
-
-
-class StatisticSeriesViewSet(SnippetViewSet):
-    model = StatisticSeries
-    icon = "table"
-    menu_label = _("Statistic series")
-    list_display = ["title", "unit", "source"]
-    panels = [FieldPanel("title"), FieldPanel("unit"), FieldPanel("source"), InlinePanel("points", label=_("Values"))]
-
-
-if not _already_registered(StatisticSeries):
-    register_snippet(StatisticSeriesViewSet)

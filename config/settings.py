@@ -50,6 +50,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "network",
+    "campaigns",
     "cms",
     "forums",
     "mentoring",
@@ -100,7 +101,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "network.middleware.StaffMFARequiredMiddleware",
-    "cms.cache.AnonymousPageCacheMiddleware",
+    "network.page_cache.AnonymousPageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -185,7 +186,7 @@ CELERY_BEAT_SCHEDULE = {
     # --- campaigns ---
     # Hourly: today's snapshot row follows the platform within the hour (still one row per target and day);
     # the first run after midnight completes the previous day.
-    "snapshot-campaign-progress": {"task": "network.tasks.snapshot_campaign_progress", "schedule": 3600},
+    "snapshot-campaign-progress": {"task": "campaigns.tasks.snapshot_campaign_progress", "schedule": 3600},
 }
 
 # --- Search ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from campaigns import urls as campaign_urls
 from cms import views as cms_views
 from network.views import profiles as profile_views
 
@@ -21,8 +22,9 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("members/advocacy/", include((campaign_urls.advocacy_urlpatterns, "advocacy"))),
     path("members/", include("network.urls")),
-    path("campaigns/", include("network.campaign_urls")),
+    path("campaigns/", include("campaigns.urls")),
     path("feeds/", include("cms.urls")),
     path("search/", include("search.urls")),
     # Wagtail's front-end login (for pages restricted to logged-in users) would skip allauth's second factor and

@@ -11,9 +11,7 @@ class NetworkConfig(AppConfig):
         # Every app's post_migrate, not only ours: Wagtail's permissions are created after this app's turn
         # (e.g. after a flush), and the groups need them.
         post_migrate.connect(_ensure_staff_groups, dispatch_uid="network_ensure_staff_groups")
-        # Connects the receivers that audit group (staff role) changes made outside the services, and
-        # (campaigns) those that forget a target's cached progress when what it shows changes.
-        import network.campaign_signals  # noqa: F401
+        # Connects the receivers that audit group (staff role) changes made outside the services.
         import network.services.staff  # noqa: F401
 
 

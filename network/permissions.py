@@ -345,57 +345,18 @@ def check_can_import_members(user: User_) -> None:
         raise PermissionDenied
 
 
-# --- campaigns and advocacy ---
-# Editors keep campaigns, targets, recorded values and statistic series current; administrators may too.
-CAMPAIGN_EDITOR_ROLES = (StaffRole.EDITOR, StaffRole.ADMINISTRATOR)
+# --- content editors ---
+# Editors keep the public content current (pages, campaigns, featured members); administrators may too.
+CONTENT_EDITOR_ROLES = (StaffRole.EDITOR, StaffRole.ADMINISTRATOR)
 
 
-def can_manage_campaigns(user: User_) -> bool:
-    return any(has_staff_role(user, role) for role in CAMPAIGN_EDITOR_ROLES)
-
-
-def check_can_manage_campaigns(user: User_) -> None:
-    if not can_manage_campaigns(user):
-        raise PermissionDenied
-
-
-def can_view_campaign(user: User_, campaign) -> bool:
-    """Public campaigns for everyone; members-only ones for admitted members (observers included) and editors."""
-    from network.choices import CampaignVisibility
-
-    if campaign is None:
-        return False
-    if campaign.visibility == CampaignVisibility.PUBLIC:
-        return True
-    return has_access_level(user, AccessLevel.MEMBERS) or can_manage_campaigns(user)
-
-
-def filter_campaigns_for_user(user: User_, campaigns: QuerySet) -> QuerySet:
-    from network.choices import CampaignVisibility
-
-    if has_access_level(user, AccessLevel.MEMBERS) or can_manage_campaigns(user):
-        return campaigns
-    return campaigns.filter(visibility=CampaignVisibility.PUBLIC)
-
-
-def can_log_advocacy(user: User_) -> bool:
-    """Any admitted member (all four categories, lapsed included) logs their advocacy actions."""
-    return has_access_level(user, AccessLevel.MEMBERS)
-
-
-def check_can_log_advocacy(user: User_) -> None:
-    if not can_log_advocacy(user):
-        raise PermissionDenied
-
-
-def can_join_campaign_contributors(user: User_, campaign) -> bool:
-    """Admitted members may list themselves among the contributors of a campaign they can see."""
-    return has_access_level(user, AccessLevel.MEMBERS) and can_view_campaign(user, campaign)
+def can_edit_content(user: User_) -> bool:
+    return any(has_staff_role(user, role) for role in CONTENT_EDITOR_ROLES)
 
 
 def can_nominate_for_spotlight(user: User_) -> bool:
-    """Editors (who publish the featured members) nominate contributors for the spotlight."""
-    return can_manage_campaigns(user)
+    """Editors (who publish the featured members) nominate members for the spotlight."""
+    return can_edit_content(user)
 
 
 # --- restricted objects: per-object grants (django-guardian) ---

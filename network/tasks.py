@@ -93,17 +93,3 @@ def import_confirmed_members(import_id: int, actor_id: int | None, language: str
 
     with translation.override(language):
         return imports.import_members(import_id, actor_id=actor_id)
-
-
-# --- campaigns ---
-
-
-@shared_task(acks_late=True)
-def snapshot_campaign_progress(day: str | None = None) -> int:
-    """Store each running campaign target's value for yesterday and today (idempotent: one row per target and
-    day); then forget the targets' cached progress and the anonymous page cache. Returns rows written."""
-    import datetime
-
-    from network.services import campaigns
-
-    return campaigns.snapshot_campaign_progress(datetime.date.fromisoformat(day) if day else None)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from network.views import applications, campaigns, community, directory, messaging, privacy, profiles
+from network.views import applications, community, directory, messaging, privacy, profiles
 
 app_name = "network"
 
@@ -30,8 +30,4 @@ urlpatterns = [
     path("me/privacy/", privacy.privacy_settings, name="privacy"),
     path("me/export/", privacy.export_data, name="export_data"),
     path("me/delete/", privacy.delete_account, name="delete_account"),
-    # --- campaigns and advocacy ---
-    path("advocacy/", campaigns.advocacy_actions, name="advocacy_actions"),
-    path("advocacy/<int:pk>/edit/", campaigns.edit_advocacy_action, name="edit_advocacy_action"),
-    path("advocacy/<int:pk>/delete/", campaigns.delete_advocacy_action, name="delete_advocacy_action"),
 ]

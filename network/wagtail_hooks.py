@@ -72,26 +72,3 @@ def register_member_import_viewset():
     from network.views.imports import MemberImportViewSet
 
     return MemberImportViewSet()
-
-
-# --- campaigns ---
-
-
-def _register_campaign_admin():
-    # Importing the module registers the campaign models' permission policies (editors and administrators
-    # only) before anything asks for them; the statistic series is a snippet so pages can choose it.
-    from wagtail.snippets.models import register_snippet
-
-    from network.views.campaign_admin import StatisticSeriesViewSet
-
-    register_snippet(StatisticSeriesViewSet)
-
-
-_register_campaign_admin()
-
-
-@hooks.register("register_admin_viewset")
-def register_campaign_admin():
-    from network.views.campaign_admin import CampaignAdminGroup
-
-    return CampaignAdminGroup()

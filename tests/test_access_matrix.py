@@ -40,18 +40,12 @@ from django.urls.exceptions import Resolver404
 from django.utils import translation
 from django.utils.regex_helper import normalize
 
+from campaigns import services as campaign_services
+from campaigns.choices import AdvocacyKind, CampaignVisibility
+from campaigns.models import CampaignContributor
 from cms.models import FeaturedMember, StandardPage
-from network.choices import (
-    AccessLevel,
-    AdvocacyKind,
-    CampaignVisibility,
-    ImportState,
-    MemberCategory,
-    StaffRole,
-    Visibility,
-)
-from network.models import AuditEntry, CampaignContributor, Member, MemberImport, MemberMessage
-from network.services import campaigns as campaign_services
+from network.choices import AccessLevel, ImportState, MemberCategory, StaffRole, Visibility
+from network.models import AuditEntry, Member, MemberImport, MemberMessage
 from network.services import community
 from tests.factories import MemberFactory
 from tests.factories.campaigns import CampaignFactory, RecordedValueFactory, StatisticSeriesFactory, TargetFactory
@@ -465,13 +459,13 @@ ENTRIES: list[Entry] = [
     # --- advocacy: admitted members log their own; someone else's action is "not found" ---
     entry(
         "en/members/advocacy/",
-        "network:advocacy_actions",
+        "advocacy:advocacy_actions",
         probe("/en/members/advocacy/", roles(anonymous=LOGIN, members=OK, staff=FORBIDDEN)),
     ),
     *[
         entry(
             f"en/members/advocacy/<int:pk>/{action}/",
-            f"network:{action}_advocacy_action",
+            f"advocacy:{action}_advocacy_action",
             probe(
                 f"/en/members/advocacy/{{w.others_action.pk}}/{action}/",
                 roles(anonymous=LOGIN, members=NOT_FOUND, staff=FORBIDDEN),
@@ -796,13 +790,13 @@ ENTRIES: list[Entry] = [
         "network_recorded_value_import:import",
         probe("/admin/recorded-values-import/", staff_view(*CAMPAIGN_EDITORS)),
     ),
-    *snippet_routes("network", "statisticseries", "{w.series.pk}", staff_view(*CAMPAIGN_EDITORS), copy=False),
+    *snippet_routes("campaigns", "statisticseries", "{w.series.pk}", staff_view(*CAMPAIGN_EDITORS), copy=False),
     # Wagtail's choosers (the modal that picks an object in an edit form) list to whoever opens the admin.
     # Statistic series are public figures; campaign targets are not all public: a members-only campaign and
     # its targets are not for moderators and officers (can_view_campaign), so the target chooser refuses them.
     *chooser_routes(
-        "admin/snippets/choose/network/statisticseries",
-        "wagtailsnippetchoosers_network_statisticseries",
+        "admin/snippets/choose/campaigns/statisticseries",
+        "wagtailsnippetchoosers_campaigns_statisticseries",
         "{w.series.pk}",
         staff_view(*GROUPS["staff"]),
         staff_view(*CAMPAIGN_EDITORS),

@@ -7,9 +7,10 @@ from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page
 
+from campaigns.permissions import can_view_campaign
 from cms.access import filter_pages_for_user
-from cms.cache import current_generation
-from network.permissions import access_level, can_view_campaign
+from network.page_cache import current_generation
+from network.permissions import access_level
 
 register = template.Library()
 

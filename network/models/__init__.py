@@ -10,16 +10,6 @@ from network.models.accounts import (
     private_storage,
 )
 from network.models.audit import AuditEntry
-from network.models.campaigns import (
-    AdvocacyAction,
-    Campaign,
-    CampaignContributor,
-    ProgressSnapshot,
-    RecordedValue,
-    StatisticPoint,
-    StatisticSeries,
-    Target,
-)
 from network.models.community import CommunityAccessRequest, CommunityEndorsement
 from network.models.email import OutboundEmail
 from network.models.imports import MemberImport
@@ -27,10 +17,7 @@ from network.models.membership import CategoryChange, ConsentRecord, MembershipA
 from network.models.messaging import MemberMessage
 
 __all__ = [
-    "AdvocacyAction",
     "AuditEntry",
-    "Campaign",
-    "CampaignContributor",
     "CategoryChange",
     "CommunityAccessRequest",
     "CommunityEndorsement",
@@ -44,12 +31,7 @@ __all__ = [
     "Mission",
     "MissionService",
     "OutboundEmail",
-    "ProgressSnapshot",
-    "RecordedValue",
     "RenewalReminder",
-    "StatisticPoint",
-    "StatisticSeries",
-    "Target",
     "User",
     "UserManager",
     "member_photo_path",

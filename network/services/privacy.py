@@ -1,5 +1,7 @@
 """Privacy: consents, the member's own data as JSON, and deleting an account."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -18,6 +20,14 @@ from network.models import (
 from network.services.audit import record_audit
 
 EXPORT_FORMAT_VERSION = 1
+
+# key in the export → function(member) returning that part of the member's data; filled by other apps.
+PERSONAL_DATA_SECTIONS: dict[str, Callable[[Member], object]] = {}
+
+
+def register_personal_data(key: str, collect: Callable[[Member], object]) -> None:
+    """Add a part to every member's data export (called from an app's `ready()`, as Wagtail hooks are)."""
+    PERSONAL_DATA_SECTIONS[key] = collect
 
 
 @transaction.atomic
@@ -172,22 +182,9 @@ def collect_personal_data(user: User) -> dict:
         }
         for message in MemberMessage.objects.filter(recipient=member).select_related("sender__user").order_by("pk")
     ]
-    data["advocacy_actions"] = [
-        {
-            "kind": action.kind,
-            "title": action.title,
-            "description": action.description,
-            "country": action.country.code or "",
-            "place": action.place,
-            "date": action.date,
-            "people_reached": action.people_reached,
-            "created_at": action.created_at,
-        }
-        for action in member.advocacy_actions.order_by("date", "pk")
-    ]
-    data["campaigns_contributed_to"] = [
-        str(contribution.campaign) for contribution in member.campaigns_contributed.select_related("campaign")
-    ]
+    # Each app that keeps data about a member adds its part (campaigns: advocacy actions, contributions).
+    for key, collect in PERSONAL_DATA_SECTIONS.items():
+        data[key] = collect(member)
     return data
 
 

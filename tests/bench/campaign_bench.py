@@ -101,7 +101,8 @@ def load_data() -> dict:
     """Members, a campaign with three computed targets and their daily snapshots; returns what to request."""
     from django.utils import timezone
 
-    from network.models import Campaign, CampaignContributor, Member, ProgressSnapshot, Target, User
+    from campaigns.models import Campaign, CampaignContributor, ProgressSnapshot, Target
+    from network.models import Member, User
 
     rng = random.Random(2014)  # the same data on every run
     today = timezone.localdate()
@@ -185,7 +186,8 @@ def load_data() -> dict:
 
 
 def existing_data() -> dict:
-    from network.models import Campaign, Member, ProgressSnapshot
+    from campaigns.models import Campaign, ProgressSnapshot
+    from network.models import Member
 
     try:
         campaign = Campaign.objects.get(slug="bench")
@@ -203,8 +205,8 @@ def time_work(targets) -> dict[str, float]:
     """Seconds for the work the page relies on: the metrics on 100,000 members and the snapshot task."""
     from django.utils import timezone
 
-    from network import metrics
-    from network.services.campaigns import snapshot_campaign_progress
+    from campaigns import metrics
+    from campaigns.services import snapshot_campaign_progress
 
     timings = {}
     today = timezone.localdate()
@@ -251,8 +253,8 @@ def measure(client, url: str) -> dict[str, float]:
 
 def cold_request(client, url: str) -> float:
     """The first request after the targets' cached progress was forgotten (a new snapshot, a new day)."""
-    from network.models import Target
-    from network.progress import invalidate_target_progress
+    from campaigns.models import Target
+    from campaigns.progress import invalidate_target_progress
 
     invalidate_target_progress(Target.objects.values_list("pk", flat=True))
     started = time.perf_counter()

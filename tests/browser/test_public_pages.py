@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from campaigns.demo import seed_campaigns_demo
 from cms.demo import seed_content_pages
 from cms.models import CampaignPage, HomePage, JoinPage, StatisticsPage, StoryPage
 from cms.services import ensure_home_pages
 from network.management.commands.seed_demo import HOME
-from network.management.demo_campaigns import seed_campaigns_demo
 from tests.conftest import require_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

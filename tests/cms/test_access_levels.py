@@ -8,10 +8,10 @@ from django.contrib.auth.models import AnonymousUser, Group
 from wagtail.models import PageViewRestriction
 
 from cms.access import effective_access_level, restricted_paths
-from cms.cache import CACHE_HEADER
 from cms.models import NewsIndexPage, SectionIndexPage, StandardPage, StoryPage
 from network.choices import AccessLevel, CommunityAccessState, MemberCategory, StaffRole
 from network.models import CommunityAccessRequest
+from network.page_cache import CACHE_HEADER
 from network.services import ensure_staff_groups
 from tests.factories.cms import publish_child
 

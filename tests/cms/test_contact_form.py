@@ -1,8 +1,8 @@
 import pytest
 from wagtail.contrib.forms.models import FormSubmission
 
-from cms.cache import CACHE_HEADER
 from cms.models import HONEYPOT_FIELD, ContactPage
+from network.page_cache import CACHE_HEADER
 from tests.factories.cms import contact_page
 
 pytestmark = pytest.mark.django_db

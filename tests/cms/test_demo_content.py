@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page
 
+from campaigns.models import Campaign
 from cms.demo import seed_content_pages
 from cms.models import (
     CampaignPage,
@@ -16,7 +17,6 @@ from cms.models import (
     StoryPage,
 )
 from network.choices import AccessLevel
-from network.models import Campaign
 
 pytestmark = pytest.mark.django_db
 

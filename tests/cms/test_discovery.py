@@ -144,7 +144,7 @@ def test_no_third_party_resource_is_loaded_by_public_pages(client, stories):
 
 
 def test_sitemap_lists_public_campaigns_and_their_targets_but_no_members_only_campaign(served_at, client, site):
-    from network.choices import CampaignVisibility
+    from campaigns.choices import CampaignVisibility
     from tests.factories.campaigns import CampaignFactory, TargetFactory
 
     public = CampaignFactory(slug="race-to-2014")

@@ -9,10 +9,11 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from wagtail.models import Locale
 
-from cms.cache import CACHE_HEADER
+from campaigns.models import CampaignContributor
 from cms.models import FeaturedMember
 from network.choices import ConsentKind, MemberCategory, StaffRole
-from network.models import CampaignContributor, ConsentRecord
+from network.models import ConsentRecord
+from network.page_cache import CACHE_HEADER
 from network.services.privacy import give_feature_consent, withdraw_feature_consent
 from tests.factories.campaigns import CampaignFactory, make_staff_user
 from tests.factories.staff import is_refused

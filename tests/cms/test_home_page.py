@@ -1,8 +1,8 @@
 import pytest
 from wagtail.models import Page
 
-from cms.cache import CACHE_HEADER
 from cms.models import HomePage
+from network.page_cache import CACHE_HEADER
 
 pytestmark = pytest.mark.django_db
 

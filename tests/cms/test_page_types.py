@@ -4,6 +4,8 @@ import pytest
 from django.utils import timezone, translation
 from wagtail.models import Page
 
+from campaigns.choices import CampaignVisibility, MetricSource, TargetUnit
+from campaigns.models import Campaign, StatisticPoint, StatisticSeries, Target
 from cms.models import (
     CampaignPage,
     ContactPage,
@@ -18,8 +20,7 @@ from cms.models import (
     StoryPage,
     application_url,
 )
-from network.choices import CampaignVisibility, MemberCategory, MetricSource, TargetUnit
-from network.models import Campaign, StatisticPoint, StatisticSeries, Target
+from network.choices import MemberCategory
 from tests.factories.cms import contact_page, make_document, make_image, publish_child
 
 pytestmark = pytest.mark.django_db
@@ -418,7 +419,7 @@ def test_access_level_choices_are_named_in_the_admin(admin_client, site):
 
 def test_snippets_and_target_chooser_open_in_the_admin(admin_client, site, campaign_target):
     assert admin_client.get("/admin/snippets/cms/featuredmember/add/").status_code == 200
-    assert admin_client.get("/admin/snippets/network/statisticseries/add/").status_code == 200
+    assert admin_client.get("/admin/snippets/campaigns/statisticseries/add/").status_code == 200
     response = admin_client.get("/admin/cms-target-chooser/")
     assert response.status_code == 200
     assert "2,014 members" in response.content.decode()

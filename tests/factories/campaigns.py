@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import factory
 
-from network.choices import CampaignVisibility, MetricSource, TargetUnit
-from network.models import Campaign, RecordedValue, StatisticPoint, StatisticSeries, Target
+from campaigns.choices import CampaignVisibility, MetricSource, TargetUnit
+from campaigns.models import Campaign, RecordedValue, StatisticPoint, StatisticSeries, Target
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):

@@ -154,7 +154,7 @@ class Command(BaseCommand):
 
             accounts += seed_membership_demo(password)
             # --- campaigns demo data ---
-            from network.management.demo_campaigns import seed_campaigns_demo
+            from campaigns.demo import seed_campaigns_demo
 
             seed_campaigns_demo()
             # --- content pages demo data ---
