@@ -3,7 +3,9 @@
 Computed metrics are plain functions registered by name with `@metric`; a target whose source is
 "computed" names one in `Target.metric`. Each takes a day and returns the value *as of the end of that
 day* (a `Decimal`, or a `MetricValue` with a breakdown such as members by category and country).
-A new metric (mentoring pairs, training participants…) is one decorated function here plus one test.
+A new metric (mentoring pairs, training participants…) is one decorated function plus one test: membership
+metrics live here; an app that owns other data (mentoring, events) decorates its function in its own module,
+imported from its AppConfig.ready(), so campaigns never imports that app.
 
 As-of semantics, chosen so that a past day can be recomputed (for backfills) from the data kept today:
 

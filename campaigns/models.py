@@ -75,7 +75,7 @@ class Target(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
     title = models.CharField(_("title"), max_length=200)
     source = models.CharField(_("metric source"), max_length=20, choices=MetricSource.choices)
-    # The registered name of a computed metric (network/metrics.py), when source is "computed".
+    # The registered name of a computed metric (campaigns/metrics.py), when source is "computed".
     metric = models.CharField(_("computed metric"), max_length=60, blank=True)
     statistic_series = models.ForeignKey(
         StatisticSeries, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("statistic series")

@@ -54,7 +54,7 @@ def _allow_anonymous_page_cache(request, campaign: Campaign) -> None:
     """A public campaign looks the same to every anonymous visitor: let the page cache keep it.
 
     It is replaced when a snapshot, a recorded value, a target or the contributors' list changes
-    (network/progress.invalidate_target_progress and the contributor services).
+    (campaigns/progress.invalidate_target_progress and the contributor services).
     """
     from network.page_cache import mark_cacheable
 

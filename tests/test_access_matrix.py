@@ -474,7 +474,7 @@ ENTRIES: list[Entry] = [
         )
         for action in ("edit", "delete")
     ],
-    # --- network/campaign_urls.py: a members-only campaign is "not found" for whoever may not see it ---
+    # --- campaigns/urls.py: a members-only campaign is "not found" for whoever may not see it ---
     entry(
         "en/campaigns/",
         "campaigns:campaign_list",
@@ -760,7 +760,7 @@ ENTRIES: list[Entry] = [
             staff_view(*IMPORTERS, granted=redirect("/admin/member-imports/{w.member_import.pk}/")),
         ),
     ),
-    # --- campaigns (network/views/campaign_admin.py): editors and administrators, for every action ---
+    # --- campaigns (campaigns/viewsets.py): editors and administrators, for every action ---
     *model_viewset(
         "campaigns",
         "network_campaign",

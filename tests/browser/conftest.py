@@ -3,6 +3,11 @@ from collections.abc import Callable
 
 import pytest
 
+from campaigns.demo import seed_campaigns_demo
+from cms.demo import seed_content_pages
+from cms.models import CampaignPage, HomePage, JoinPage, StatisticsPage, StoryPage
+from cms.services import ensure_home_pages
+from network.management.commands.seed_demo import HOME
 from tests.conftest import require_service
 
 # Playwright's sync API runs an event loop in the test thread, so Django would refuse the ORM calls the
@@ -58,3 +63,20 @@ def browser_type_launch_args(browser_type_launch_args, _chromium_installed):
 def url(live_server) -> Callable[[str], str]:
     """url("/en/accounts/login/") → that path on the live server."""
     return lambda path: f"{live_server.url}{path}"
+
+
+@pytest.fixture
+def demo_site(settings, tmp_path):
+    """The demo's content pages in both languages, with the campaigns' demo data (no demo accounts)."""
+    settings.MEDIA_ROOT = tmp_path
+    ensure_home_pages(HOME, site_name="Peacekeepers Network")
+    seed_campaigns_demo()
+    seed_content_pages()
+    return {
+        "home": HomePage.objects.get(locale__language_code="en"),
+        "story_fr": StoryPage.objects.live().filter(locale__language_code="fr").order_by("-date").first(),
+        "story_en": StoryPage.objects.live().filter(locale__language_code="en").order_by("-date").first(),
+        "campaign": CampaignPage.objects.get(locale__language_code="en", slug="race-to-2014"),
+        "statistics": StatisticsPage.objects.get(locale__language_code="en"),
+        "join": JoinPage.objects.get(locale__language_code="en"),
+    }

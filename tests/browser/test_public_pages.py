@@ -5,11 +5,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from campaigns.demo import seed_campaigns_demo
-from cms.demo import seed_content_pages
-from cms.models import CampaignPage, HomePage, JoinPage, StatisticsPage, StoryPage
-from cms.services import ensure_home_pages
-from network.management.commands.seed_demo import HOME
 from tests.conftest import require_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -35,23 +30,6 @@ TIMING_SCRIPT = """() => {
     resources,
   };
 }"""
-
-
-@pytest.fixture
-def demo_site(settings, tmp_path):
-    """The demo's content pages in both languages, with the campaigns' demo data (no demo accounts)."""
-    settings.MEDIA_ROOT = tmp_path
-    ensure_home_pages(HOME, site_name="Peacekeepers Network")
-    seed_campaigns_demo()
-    seed_content_pages()
-    return {
-        "home": HomePage.objects.get(locale__language_code="en"),
-        "story_fr": StoryPage.objects.live().filter(locale__language_code="fr").order_by("-date").first(),
-        "story_en": StoryPage.objects.live().filter(locale__language_code="en").order_by("-date").first(),
-        "campaign": CampaignPage.objects.get(locale__language_code="en", slug="race-to-2014"),
-        "statistics": StatisticsPage.objects.get(locale__language_code="en"),
-        "join": JoinPage.objects.get(locale__language_code="en"),
-    }
 
 
 def _is_content_image(request_url: str, resource_type: str) -> bool:
