@@ -10,12 +10,12 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import timezone
 
+from campaigns import services
 from campaigns.choices import CampaignVisibility, MetricSource, TargetUnit
 from campaigns.models import Campaign, CampaignContributor, ProgressSnapshot, RecordedValue, StatisticSeries, Target
+from campaigns.tasks import snapshot_campaign_progress
 from network.choices import MemberCategory, StaffRole
 from network.page_cache import current_generation
-from campaigns import services
-from campaigns.tasks import snapshot_campaign_progress
 from tests.factories.campaigns import (
     CampaignFactory,
     RecordedValueFactory,
