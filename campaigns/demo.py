@@ -126,7 +126,18 @@ def seed_campaigns_demo() -> None:
         "UN Police Division (2009, 2017); the years between are interpolated for this demo",
         WOMEN_SHARE,
     )
-    _series("Authorised UN police strength", TargetUnit.COUNT, "United Nations (1995, 2017)", AUTHORISED_STRENGTH)
+    _in_french(
+        women,
+        title_fr="Part des femmes dans la police des Nations Unies (%)",
+        source_fr="Division de la police des Nations Unies (2009, 2017) ; années intermédiaires interpolées pour la "
+        "démonstration",
+    )
+    strength = _series(
+        "Authorised UN police strength", TargetUnit.COUNT, "United Nations (1995, 2017)", AUTHORISED_STRENGTH
+    )
+    _in_french(
+        strength, title_fr="Effectif autorisé de la police des Nations Unies", source_fr="Nations Unies (1995, 2017)"
+    )
     campaign, _created = Campaign.objects.get_or_create(
         slug="race-to-2014",
         defaults={
@@ -140,6 +151,15 @@ def seed_campaigns_demo() -> None:
             "visibility": CampaignVisibility.PUBLIC,
         },
     )
+    _in_french(
+        campaign,
+        title_fr="Objectif 2014",
+        summary_fr=(
+            "La campagne du réseau pour l'Effort mondial des Nations Unies : 2 014 membres et 2 014 inscriptions "
+            "d'ici fin 2014, tandis que la part des femmes dans la police des Nations Unies progresse vers une sur "
+            "cinq."
+        ),
+    )
     members = _target(campaign, 1, "2,014 members by 2014", MetricSource.COMPUTED, 2014, metric="members_total")
     signups = _target(campaign, 2, "2,014 sign-ups on the Global Effort page", MetricSource.RECORDED, 2014)
     share = _target(
@@ -152,6 +172,9 @@ def seed_campaigns_demo() -> None:
         unit=TargetUnit.PERCENT,
         statistic_series=women,
     )
+    _in_french(members, title_fr="2 014 membres en 2014")
+    _in_french(signups, title_fr="2 014 inscriptions sur la page de l'Effort mondial")
+    _in_french(share, title_fr="20 % de femmes dans la police des Nations Unies")
     if not signups.recorded_values.exists():
         RecordedValue.objects.bulk_create(
             RecordedValue(
@@ -166,6 +189,15 @@ def seed_campaigns_demo() -> None:
         _synthetic_member_snapshots(members)
     _advocacy_and_contributors(campaign)
     invalidate_target_progress([members.pk, signups.pk, share.pk])
+
+
+def _in_french(obj, **texts: str) -> None:
+    """Fill the French texts an editor has not written yet (a site seeded before they existed gets them too)."""
+    missing = {name: text for name, text in texts.items() if not getattr(obj, name)}
+    if missing:
+        for name, text in missing.items():
+            setattr(obj, name, text)
+        obj.save(update_fields=list(missing))
 
 
 def _series(title: str, unit: str, source: str, values: dict[int, float]) -> StatisticSeries:

@@ -7,6 +7,7 @@ this app moved no data (see migrations/0001_initial.py).
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modelcluster.fields import ParentalKey
@@ -16,12 +17,35 @@ from wagtail.models import Orderable
 from campaigns.choices import AdvocacyKind, CampaignVisibility, MetricSource, TargetUnit
 
 
-class StatisticSeries(ClusterableModel):
+class Bilingual:
+    """Editors write each text in English (`title`) and, optionally, in French (`title_fr`).
+
+    `local_<name>` gives the text in the active language, and the English where no French was written, so a
+    French page never shows an empty heading. Wagtail's per-locale copies would have split each campaign's
+    targets, snapshots and contributors by language; these are one campaign in two languages.
+    """
+
+    def in_language(self, name: str) -> str:
+        language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        if language != settings.LANGUAGE_CODE:
+            translated = getattr(self, f"{name}_{language}", "")
+            if translated:
+                return translated
+        return getattr(self, name)
+
+    @property
+    def local_title(self) -> str:
+        return self.in_language("title")
+
+
+class StatisticSeries(Bilingual, ClusterableModel):
     """A yearly data series (e.g. share of women among UN police), edited as a snippet."""
 
     title = models.CharField(_("title"), max_length=200)
+    title_fr = models.CharField(_("title in French"), max_length=200, blank=True)
     unit = models.CharField(_("unit"), max_length=20, choices=TargetUnit.choices, default=TargetUnit.COUNT)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    source_fr = models.CharField(_("source in French"), max_length=300, blank=True)
 
     class Meta:
         db_table = "network_statisticseries"
@@ -29,7 +53,11 @@ class StatisticSeries(ClusterableModel):
         verbose_name_plural = _("statistic series")
 
     def __str__(self) -> str:
-        return self.title
+        return self.local_title
+
+    @property
+    def local_source(self) -> str:
+        return self.in_language("source")
 
 
 class StatisticPoint(Orderable):
@@ -45,10 +73,12 @@ class StatisticPoint(Orderable):
         return f"{self.year}: {self.value}"
 
 
-class Campaign(models.Model):
+class Campaign(Bilingual, models.Model):
     title = models.CharField(_("title"), max_length=200)
+    title_fr = models.CharField(_("title in French"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), unique=True)
     summary = models.TextField(_("summary"), blank=True)
+    summary_fr = models.TextField(_("summary in French"), blank=True)
     start_date = models.DateField(_("start"))
     deadline = models.DateField(_("deadline"))
     visibility = models.CharField(
@@ -68,12 +98,17 @@ class Campaign(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.local_title
+
+    @property
+    def local_summary(self) -> str:
+        return self.in_language("summary")
 
 
-class Target(models.Model):
+class Target(Bilingual, models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
     title = models.CharField(_("title"), max_length=200)
+    title_fr = models.CharField(_("title in French"), max_length=200, blank=True)
     source = models.CharField(_("metric source"), max_length=20, choices=MetricSource.choices)
     # The registered name of a computed metric (campaigns/metrics.py), when source is "computed".
     metric = models.CharField(_("computed metric"), max_length=60, blank=True)
@@ -92,7 +127,7 @@ class Target(models.Model):
         verbose_name_plural = _("targets")
 
     def __str__(self) -> str:
-        return f"{self.campaign}: {self.title}"
+        return f"{self.campaign}: {self.local_title}"
 
 
 class RecordedValue(models.Model):

@@ -208,7 +208,7 @@ def build_target_progress(target, history: queries.TargetHistory, *, today: date
     percent = round(projection.fraction * 100)
     chart = charts.progress_chart(
         chart_id=f"target-{target.pk}-chart",
-        title=target.title,
+        title=target.local_title,
         points=shown,
         start=campaign.start_date,
         deadline=campaign.deadline,
@@ -224,7 +224,7 @@ def build_target_progress(target, history: queries.TargetHistory, *, today: date
         return str(day.year) if yearly else charts.format_day(day)
 
     table = charts.data_table(
-        caption=_("%(title)s: values by date") % {"title": target.title},
+        caption=_("%(title)s: values by date") % {"title": target.local_title},
         headers=[_("Year") if yearly else _("Date"), _("Value")],
         rows=[(day_text(day), charts.format_value(value, unit)) for day, value in table_points],
         table_id=f"target-{target.pk}-table",
@@ -232,7 +232,7 @@ def build_target_progress(target, history: queries.TargetHistory, *, today: date
     progress = TargetProgress(
         target_id=target.pk,
         campaign_slug=campaign.slug,
-        title=target.title,
+        title=target.local_title,
         unit=unit,
         source=target.source,
         projection=projection,

@@ -68,7 +68,7 @@ for _model in (Campaign, Target, RecordedValue, StatisticSeries):
 class CampaignForm(WagtailAdminModelForm):
     class Meta:
         model = Campaign
-        fields = ["title", "slug", "summary", "start_date", "deadline", "visibility"]
+        fields = ["title", "title_fr", "slug", "summary", "summary_fr", "start_date", "deadline", "visibility"]
         error_messages = {
             "start_date": {"required": gettext_lazy("Give the campaign a start date.")},
             "deadline": {"required": gettext_lazy("Give the campaign a deadline: progress is projected to it.")},
@@ -94,6 +94,7 @@ class TargetForm(WagtailAdminModelForm):
         fields = [
             "campaign",
             "title",
+            "title_fr",
             "source",
             "metric",
             "statistic_series",
@@ -234,9 +235,9 @@ class CampaignViewSet(ModelViewSet):
     copy_view_enabled = False
     edit_handler = ObjectList(
         [
-            FieldPanel("title"),
+            FieldRowPanel([FieldPanel("title"), FieldPanel("title_fr")]),
             FieldPanel("slug"),
-            FieldPanel("summary"),
+            FieldRowPanel([FieldPanel("summary"), FieldPanel("summary_fr")]),
             FieldRowPanel([FieldPanel("start_date"), FieldPanel("deadline")]),
             FieldPanel("visibility"),
             CampaignTargetsPanel(heading=gettext_lazy("Targets")),
@@ -270,7 +271,7 @@ class TargetViewSet(ModelViewSet):
     edit_handler = ObjectList(
         [
             FieldPanel("campaign"),
-            FieldPanel("title"),
+            FieldRowPanel([FieldPanel("title"), FieldPanel("title_fr")]),
             MultiFieldPanel(
                 [FieldPanel("source"), FieldPanel("metric"), FieldPanel("statistic_series")],
                 heading=gettext_lazy("Where the values come from"),
@@ -418,8 +419,9 @@ class StatisticSeriesViewSet(SnippetViewSet):
     copy_view_enabled = False
     edit_handler = ObjectList(
         [
-            FieldPanel("title"),
-            FieldRowPanel([FieldPanel("unit"), FieldPanel("source")]),
+            FieldRowPanel([FieldPanel("title"), FieldPanel("title_fr")]),
+            FieldRowPanel([FieldPanel("source"), FieldPanel("source_fr")]),
+            FieldPanel("unit"),
             InlinePanel("points", heading=gettext_lazy("Values by year"), label=gettext_lazy("Year"), min_num=0),
         ],
         base_form_class=StatisticSeriesForm,

@@ -167,7 +167,11 @@ def _statistic_series() -> list[StatisticSeries]:
     if existing:
         return existing
     women = StatisticSeries.objects.create(
-        title="Women among UN police (%)", unit=TargetUnit.PERCENT, source="UN Police Division"
+        title="Women among UN police (%)",
+        title_fr="Part des femmes dans la police des Nations Unies (%)",
+        unit=TargetUnit.PERCENT,
+        source="UN Police Division",
+        source_fr="Division de la police des Nations Unies",
     )
     StatisticPoint.objects.bulk_create(
         [
@@ -176,7 +180,11 @@ def _statistic_series() -> list[StatisticSeries]:
         ]
     )
     strength = StatisticSeries.objects.create(
-        title="Authorised UN police strength", unit=TargetUnit.COUNT, source="UN Police Division"
+        title="Authorised UN police strength",
+        title_fr="Effectif autorisé de la police des Nations Unies",
+        unit=TargetUnit.COUNT,
+        source="UN Police Division",
+        source_fr="Division de la police des Nations Unies",
     )
     StatisticPoint.objects.bulk_create(
         [

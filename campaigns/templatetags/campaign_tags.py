@@ -40,9 +40,9 @@ def series_chart(series):
     chart_id = f"series-{series.pk}-{next(_chart_numbers)}"
     unit = series.unit
     return {
-        "svg": charts.series_chart(chart_id=chart_id, title=series.title, points=points, unit=unit),
+        "svg": charts.series_chart(chart_id=chart_id, title=series.local_title, points=points, unit=unit),
         "table": charts.data_table(
-            caption=series.title,
+            caption=series.local_title,
             headers=[_("Year"), _("Value")],
             rows=[(str(year), charts.format_value(value, unit)) for year, value in points],
         ),
