@@ -22,6 +22,7 @@ from campaigns.models import (
 )
 from campaigns.progress import invalidate_target_progress
 from network.choices import MemberCategory
+from network.demo import register_demo
 from network.models import Member
 
 START = datetime.date(2010, 9, 1)
@@ -119,6 +120,7 @@ def month_ends(first: datetime.date, last: datetime.date) -> list[datetime.date]
         year, month = next_month.year, next_month.month
 
 
+@register_demo(order=20)
 def seed_campaigns_demo() -> None:
     women = _series(
         "Women among UN police (%)",

@@ -1,4 +1,4 @@
-"""The demo site's content pages in English and French (run by `manage.py seed_demo`).
+"""The demo site's home and content pages in English and French (registered for `manage.py seed_demo`).
 
 Idempotent: a page that already exists (found by its slug under its parent, or as the translation of its
 English page) is left as editors made it; only what is missing is created.
@@ -32,13 +32,60 @@ from cms.models import (
     StoryPage,
     safe_reverse,
 )
+from cms.services import ensure_home_pages
 from network.choices import AccessLevel, ConsentKind, MemberCategory
+from network.demo import register_demo
 from network.models import ConsentRecord, Member
 
 RACE_TO_2014_SLUG = "race-to-2014"
 
 
 # --- small builders -------------------------------------------------------------------------------
+
+
+HOME = {
+    "en": {
+        "title": "International Network of Female Police Peacekeepers",
+        "intro": (
+            "Women who serve, or have served, as police officers in United Nations peace operations, "
+            "supporting one another and opening the way for those who follow."
+        ),
+        "body": (
+            "<h2>Why the network exists</h2>"
+            "<p>The United Nations has sent police to peace operations since the 1960s. In 2009 only about "
+            "one UN police officer in fourteen was a woman, and the Global Effort set out to bring that share "
+            "to one in five.</p>"
+            "<h2>What members do together</h2>"
+            "<ul><li>Advocate at home and in missions for more women in UN policing.</li>"
+            "<li>Mentor one another as leaders and share what works in the field.</li>"
+            "<li>Train on preventing and investigating sexual and gender-based violence.</li>"
+            "<li>Meet at regional events and in the online Community of Practice.</li></ul>"
+        ),
+    },
+    "fr": {
+        "title": "Réseau international des femmes policières de maintien de la paix",
+        "intro": (
+            "Des femmes qui servent, ou ont servi, comme policières dans les opérations de paix des Nations "
+            "Unies, et qui s'épaulent pour ouvrir la voie à celles qui suivront."
+        ),
+        "body": (
+            "<h2>Pourquoi ce réseau</h2>"
+            "<p>Les Nations Unies déploient des policiers dans les opérations de paix depuis les années 1960. "
+            "En 2009, à peine un membre de la police des Nations Unies sur quatorze était une "
+            "femme ; l'Effort mondial visait à porter cette part à une sur cinq.</p>"
+            "<h2>Ce que font les membres ensemble</h2>"
+            "<ul><li>Plaider, chez elles et en mission, pour davantage de femmes dans la police des Nations "
+            "Unies.</li><li>Se mentorer comme dirigeantes et partager ce qui fonctionne sur le terrain.</li>"
+            "<li>Se former à la prévention des violences sexuelles et sexistes et aux enquêtes.</li>"
+            "<li>Se retrouver lors d'événements régionaux et dans la Communauté de pratique en ligne.</li></ul>"
+        ),
+    },
+}
+
+
+@register_demo(order=10)
+def seed_home_pages() -> None:
+    ensure_home_pages(HOME, site_name="Peacekeepers Network", tagline="Women in UN policing, together")
 
 
 def _child(parent: Page, model: type[Page], slug: str, **fields) -> Page:
@@ -203,6 +250,7 @@ def _chart(series: StatisticSeries, note: str) -> dict:
 
 
 @transaction.atomic
+@register_demo(order=30)
 def seed_content_pages() -> dict[str, Page]:
     """Create the demo tree under the English and French home pages (missing pages only)."""
     home_en = HomePage.objects.get(locale__language_code="en")

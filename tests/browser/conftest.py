@@ -4,10 +4,9 @@ from collections.abc import Callable
 import pytest
 
 from campaigns.demo import seed_campaigns_demo
-from cms.demo import seed_content_pages
+from cms.demo import HOME, seed_content_pages
 from cms.models import CampaignPage, HomePage, JoinPage, StatisticsPage, StoryPage
 from cms.services import ensure_home_pages
-from network.management.commands.seed_demo import HOME
 from tests.conftest import require_service
 
 # Playwright's sync API runs an event loop in the test thread, so Django would refuse the ORM calls the

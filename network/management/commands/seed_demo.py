@@ -1,4 +1,4 @@
-"""Create (or bring back to shape) the demo site: pages in English and French and demo accounts.
+"""Create (or bring back to shape) the demo site: demo accounts, then each app's demo content (network/demo.py).
 
 Running it again changes nothing but the demo accounts' passwords, which are reset to the printed one.
 """
@@ -10,52 +10,13 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cms.demo import seed_content_pages
-from cms.services import ensure_home_pages
 from network.choices import MemberCategory, StaffRole, Visibility
+from network.demo import demo_seeders
+from network.management.demo_membership import seed_membership_demo
 from network.models import ExpertiseArea, Language, Member, Mission, User
 from network.services import ensure_member_profile, ensure_staff_groups, update_member_profile
 
 DEMO_PASSWORD_DEFAULT = "peacekeepers-demo-2014"
-
-HOME = {
-    "en": {
-        "title": "International Network of Female Police Peacekeepers",
-        "intro": (
-            "Women who serve, or have served, as police officers in United Nations peace operations, "
-            "supporting one another and opening the way for those who follow."
-        ),
-        "body": (
-            "<h2>Why the network exists</h2>"
-            "<p>The United Nations has sent police to peace operations since the 1960s. In 2009 only about "
-            "one UN police officer in fourteen was a woman, and the Global Effort set out to bring that share "
-            "to one in five.</p>"
-            "<h2>What members do together</h2>"
-            "<ul><li>Advocate at home and in missions for more women in UN policing.</li>"
-            "<li>Mentor one another as leaders and share what works in the field.</li>"
-            "<li>Train on preventing and investigating sexual and gender-based violence.</li>"
-            "<li>Meet at regional events and in the online Community of Practice.</li></ul>"
-        ),
-    },
-    "fr": {
-        "title": "Réseau international des femmes policières de maintien de la paix",
-        "intro": (
-            "Des femmes qui servent, ou ont servi, comme policières dans les opérations de paix des Nations "
-            "Unies, et qui s'épaulent pour ouvrir la voie à celles qui suivront."
-        ),
-        "body": (
-            "<h2>Pourquoi ce réseau</h2>"
-            "<p>Les Nations Unies déploient des policiers dans les opérations de paix depuis les années 1960. "
-            "En 2009, à peine un membre de la police des Nations Unies sur quatorze était une "
-            "femme ; l'Effort mondial visait à porter cette part à une sur cinq.</p>"
-            "<h2>Ce que font les membres ensemble</h2>"
-            "<ul><li>Plaider, chez elles et en mission, pour davantage de femmes dans la police des Nations "
-            "Unies.</li><li>Se mentorer comme dirigeantes et partager ce qui fonctionne sur le terrain.</li>"
-            "<li>Se former à la prévention des violences sexuelles et sexistes et aux enquêtes.</li>"
-            "<li>Se retrouver lors d'événements régionaux et dans la Communauté de pratique en ligne.</li></ul>"
-        ),
-    },
-}
 
 MEMBERS = [
     # email, first, last, category, country, service, rank, missions, languages, expertise, bio
@@ -147,27 +108,17 @@ class Command(BaseCommand):
         password = os.environ.get("DEMO_PASSWORD") or DEMO_PASSWORD_DEFAULT
         with transaction.atomic():
             ensure_staff_groups()
-            self._pages()
             accounts = self._members(password) + self._staff(password)
-            # --- membership demo data ---
-            from network.management.demo_membership import seed_membership_demo
-
             accounts += seed_membership_demo(password)
-            # --- campaigns demo data ---
-            from campaigns.demo import seed_campaigns_demo
-
-            seed_campaigns_demo()
-            # --- content pages demo data ---
-            seed_content_pages()
+            # Then each app's demo content (pages, campaigns, …), registered in its demo.py.
+            for seed in demo_seeders():
+                seed()
         self.stdout.write(self.style.SUCCESS("Demo site ready."))
         if not options["quiet_passwords"]:
             self.stdout.write(f"Demo accounts (password for all: {password}):")
             for email, label in accounts:
                 self.stdout.write(f"  {email:<28} {label}")
             self.stdout.write("Staff accounts set up two-factor authentication on their first visit to /admin/.")
-
-    def _pages(self) -> None:
-        ensure_home_pages(HOME, site_name="Peacekeepers Network", tagline="Women in UN policing, together")
 
     def _user(self, email: str, first: str, last: str, password: str) -> User:
         user, _created = User.objects.get_or_create(email=email, defaults={"first_name": first, "last_name": last})
