@@ -115,9 +115,11 @@ MissionServiceFormSet = forms.inlineformset_factory(
 
 
 class SignupForm(allauth_forms.SignupForm):
-    """allauth's sign-up form, saying plainly when the address already has an account.
+    """allauth's sign-up form, with the terms of membership to agree to.
 
-    The issue asks for that message; login and password reset still do not reveal which addresses exist.
+    An address that already has an account gets the same answer as a new one ("check your email"), and its
+    owner an email saying so (allauth's enumeration prevention): whether a serving police officer has an
+    account here must not be learnt by trying her address.
     """
 
     agree_terms = forms.BooleanField(required=True)
@@ -139,19 +141,6 @@ class SignupForm(allauth_forms.SignupForm):
         from network.services.privacy import record_terms_consent
 
         record_terms_consent(user)
-
-    def clean_email(self):
-        email = super().clean_email()
-        if getattr(self, "account_already_exists", False):
-            self.account_already_exists = False
-            raise ValidationError(
-                _(
-                    "An account with this email address already exists. Log in, or reset your password "
-                    "if you have forgotten it."
-                ),
-                code="email_taken",
-            )
-        return email
 
 
 # --- imports ---
