@@ -127,3 +127,26 @@ def test_password_change_logs_out_other_sessions(client, site, member_of, passwo
     member.user.refresh_from_db()
     assert member.user.check_password("a brand new passphrase")
     assert "_auth_user_id" not in client.session
+
+
+def test_confirmation_email_uses_the_site_name_and_the_address_it_is_served_on(client, site, mailoutbox, settings):
+    settings.SITE_URL = ""
+    client.post(
+        SIGNUP,
+        {"email": "amina@example.org", "password1": "a long passphrase", "password2": "a long passphrase"}
+        | {"agree_terms": "on"},
+        HTTP_HOST="127.0.0.1:8100",
+    )
+    message = mailoutbox[0]
+    assert message.subject.startswith("[Peacekeepers Network] ")
+    assert "Hello from Peacekeepers Network!" in message.body
+    assert "127.0.0.1:8100]" not in message.subject and "Hello from 127.0.0.1" not in message.body
+    assert re.search(r"http://127\.0\.0\.1:8100/en/accounts/confirm-email/[\w:-]+/", message.body)
+
+
+def test_confirmation_email_links_to_site_url_when_set(client, site, mailoutbox, settings):
+    settings.SITE_URL = "https://network.example.org"
+    signup(client)
+    body = mailoutbox[0].body
+    assert re.search(r"https://network\.example\.org/en/accounts/confirm-email/[\w:-]+/", body)
+    assert "http://testserver" not in body
