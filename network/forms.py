@@ -115,15 +115,22 @@ MissionServiceFormSet = forms.inlineformset_factory(
 
 
 class SignupForm(allauth_forms.SignupForm):
-    """allauth's sign-up form, with the terms of membership to agree to.
+    """allauth's sign-up form, with the person's name and the terms of membership to agree to.
 
     An address that already has an account gets the same answer as a new one ("check your email"), and its
     owner an email saying so (allauth's enumeration prevention): whether a serving police officer has an
     account here must not be learnt by trying her address.
     """
 
+    # Stored on the account by allauth's adapter; emails greet the person by name, not by address.
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, widget=forms.TextInput({"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, widget=forms.TextInput({"autocomplete": "family-name"})
+    )
     agree_terms = forms.BooleanField(required=True)
-    field_order = ["email", "password1", "password2", "agree_terms"]
+    field_order = ["first_name", "last_name", "email", "password1", "password2", "agree_terms"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

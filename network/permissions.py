@@ -81,6 +81,22 @@ def has_staff_role(user: User_, role: StaffRole) -> bool:
     return role.value in user._staff_role_names
 
 
+# A member may renew her own membership from this many days before it expires until this many days after.
+SELF_RENEWAL_OPENS_DAYS = 30
+SELF_RENEWAL_CLOSES_DAYS = 30
+
+
+def can_renew_own_membership(member: Member) -> bool:
+    """An admitted member whose membership expires soon, or lapsed a short while ago, may renew it herself.
+
+    Longer lapses go through the membership officers, who check that the category still fits.
+    """
+    if not member.category or member.membership_expires_on is None:
+        return False
+    days_left = (member.membership_expires_on - timezone.localdate()).days
+    return -SELF_RENEWAL_CLOSES_DAYS <= days_left <= SELF_RENEWAL_OPENS_DAYS
+
+
 def can_view_directory(user: User_) -> bool:
     return has_access_level(user, AccessLevel.NETWORK)
 

@@ -26,6 +26,8 @@ def account_nav(page: Page):
 
 def sign_up(page: Page, email: str, password: str, password_again: str | None = None) -> None:
     """Fill in the sign-up form, open in `page`, agreeing to the terms, and send it."""
+    field(page, "First name").fill("Amina")
+    field(page, "Last name").fill("Diallo")
     field(page, "Email").fill(email)
     field(page, "Password").fill(password)
     field(page, "Password (again)").fill(password if password_again is None else password_again)

@@ -13,8 +13,9 @@ SIGNUP = "/en/accounts/signup/"
 LOGIN = "/en/accounts/login/"
 
 
-def signup(client, email="new.member@example.org", password="correct horse battery staple"):
-    return client.post(SIGNUP, {"email": email, "password1": password, "password2": password, "agree_terms": "on"})
+def signup(client, email="new.member@example.org", password="correct horse battery staple", host="testserver", **extra):
+    data = {"first_name": "Amina", "last_name": "Diallo", "email": email, "password1": password, "password2": password}
+    return client.post(SIGNUP, {**data, "agree_terms": "on", **extra}, HTTP_HOST=host)
 
 
 def test_signup_sends_confirmation_email_and_creates_private_profile(client, site, mailoutbox):
@@ -26,6 +27,19 @@ def test_signup_sends_confirmation_email_and_creates_private_profile(client, sit
     assert Member.objects.get(user=user).visibility == {}
     assert len(mailoutbox) == 1
     assert re.search(r"/en/accounts/confirm-email/[\w:-]+/", mailoutbox[0].body)
+
+
+def test_signup_asks_for_the_name_and_the_confirmation_email_greets_by_it(client, site, mailoutbox):
+    missing = signup(client, first_name="", last_name="")
+    assert missing.status_code == 200
+    assert not User.objects.exists()
+    assert 'value="new.member@example.org"' in missing.content.decode()
+
+    signup(client, first_name="Amina", last_name="Diallo")
+    user = User.objects.get(email="new.member@example.org")
+    assert (user.first_name, user.last_name) == ("Amina", "Diallo")
+    # Later emails greet the member by name ("Dear Amina Diallo"), not by address.
+    assert str(user) == "Amina Diallo"
 
 
 def test_unverified_account_cannot_log_in_until_email_confirmed(client, site, mailoutbox):
@@ -131,12 +145,7 @@ def test_password_change_logs_out_other_sessions(client, site, member_of, passwo
 
 def test_confirmation_email_uses_the_site_name_and_the_address_it_is_served_on(client, site, mailoutbox, settings):
     settings.SITE_URL = ""
-    client.post(
-        SIGNUP,
-        {"email": "amina@example.org", "password1": "a long passphrase", "password2": "a long passphrase"}
-        | {"agree_terms": "on"},
-        HTTP_HOST="127.0.0.1:8100",
-    )
+    signup(client, host="127.0.0.1:8100")
     message = mailoutbox[0]
     assert message.subject.startswith("[Peacekeepers Network] ")
     assert "Hello from Peacekeepers Network!" in message.body
