@@ -234,7 +234,12 @@ class DirectorySearchForm(forms.Form):
 
     DEFAULT_PAGE_SIZE = 25
 
-    q = forms.CharField(label=_("Name"), max_length=100, required=False)
+    q = forms.CharField(
+        label=_("Name, country, service or rank"),
+        max_length=100,
+        required=False,
+        error_messages={"max_length": _("Please shorten the search to %(limit_value)d characters at most.")},
+    )
     country = forms.ChoiceField(label=_("Country"), required=False, widget=FastSelect)
     mission = filter_list(ListedMissionChoiceField, _("Mission served"), Mission.objects.all())
     expertise = filter_list(ListedModelChoiceField, _("Area of expertise"), ExpertiseArea.objects.all())
@@ -245,9 +250,18 @@ class DirectorySearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("Any")), *country_choices()]
-        self.fields["category"].choices = [("", _("Any")), *MemberCategory.choices]
+        from network.permissions import NETWORK_CATEGORIES
+
+        self.fields["category"].choices = [
+            ("", _("Any")),
+            *((value, label) for value, label in MemberCategory.choices if value in NETWORK_CATEGORIES),
+        ]
         for name in ("mission", "expertise", "language"):
             self.fields[name].load()
+
+    def search_refused(self) -> bool:
+        """A search text that cannot be used (too long): no results are shown rather than every member."""
+        return self.is_bound and not self.is_valid() and "q" in self.errors
 
     def filters(self) -> dict:
         """The valid filters only: a wrong value in one field does not throw away the others."""

@@ -194,9 +194,11 @@ def shared_audiences(user: User_) -> list[str]:
 
 
 def filter_directory_members_for_user(user: User_, members: QuerySet[Member]) -> QuerySet[Member]:
-    """Other admitted, current members who share at least one field with the user; none for non-network users.
+    """Other current network members (active, civilian, honorary) who share at least one field with the user;
+    none for non-network users.
 
-    Unlike `filter_members_for_user` this leaves out applicants (no category), members whose membership has
+    The directory is the network's: observers are not listed, as they may not open it either. Unlike
+    `filter_members_for_user` this leaves out applicants (no category), members whose membership has
     lapsed, deactivated accounts and the user themselves: the directory lists the membership as it is today.
     Directory users are network members, who see every field shared with the network or with all members:
     the `network_sees_*` columns, which filters on a profile field must also use.
@@ -205,8 +207,7 @@ def filter_directory_members_for_user(user: User_, members: QuerySet[Member]) ->
         return members.none()
     today = timezone.localdate()
     return (
-        members.filter(network_sees_any=True, user__is_active=True)
-        .exclude(category="")
+        members.filter(network_sees_any=True, user__is_active=True, category__in=NETWORK_CATEGORIES)
         .filter(Q(membership_expires_on__isnull=True) | Q(membership_expires_on__gte=today))
         .exclude(user_id=user.pk)
     )
