@@ -319,7 +319,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Peacekeepers Network"
-WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# The site's public address, for links in emails. Unset (development), emails sent while answering a request
+# use the address the site is served on, and background emails this default.
+SITE_URL = env("SITE_URL")
+WAGTAILADMIN_BASE_URL = SITE_URL or "http://127.0.0.1:8000"
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 # Passwords are managed through allauth only (rate limits, notifications, logout of other sessions).

@@ -114,13 +114,22 @@ MissionServiceFormSet = forms.inlineformset_factory(
 
 
 class SignupForm(allauth_forms.SignupForm):
-    """allauth's sign-up form, saying plainly when the address already has an account.
+    """allauth's sign-up form, with the person's name and the terms of membership to agree to.
 
-    The issue asks for that message; login and password reset still do not reveal which addresses exist.
+    An address that already has an account gets the same answer as a new one ("check your email"), and its
+    owner an email saying so (allauth's enumeration prevention): whether a serving police officer has an
+    account here must not be learnt by trying her address.
     """
 
+    # Stored on the account by allauth's adapter; emails greet the person by name, not by address.
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, widget=forms.TextInput({"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, widget=forms.TextInput({"autocomplete": "family-name"})
+    )
     agree_terms = forms.BooleanField(required=True)
-    field_order = ["email", "password1", "password2", "agree_terms"]
+    field_order = ["first_name", "last_name", "email", "password1", "password2", "agree_terms"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,19 +147,6 @@ class SignupForm(allauth_forms.SignupForm):
         from network.services.privacy import record_terms_consent
 
         record_terms_consent(user)
-
-    def clean_email(self):
-        email = super().clean_email()
-        if getattr(self, "account_already_exists", False):
-            self.account_already_exists = False
-            raise ValidationError(
-                _(
-                    "An account with this email address already exists. Log in, or reset your password "
-                    "if you have forgotten it."
-                ),
-                code="email_taken",
-            )
-        return email
 
 
 # --- imports ---
@@ -237,7 +233,12 @@ class DirectorySearchForm(forms.Form):
 
     DEFAULT_PAGE_SIZE = 25
 
-    q = forms.CharField(label=_("Name"), max_length=100, required=False)
+    q = forms.CharField(
+        label=_("Name, country, service or rank"),
+        max_length=100,
+        required=False,
+        error_messages={"max_length": _("Please shorten the search to %(limit_value)d characters at most.")},
+    )
     country = forms.ChoiceField(label=_("Country"), required=False, widget=FastSelect)
     mission = filter_list(ListedMissionChoiceField, _("Mission served"), Mission.objects.all())
     expertise = filter_list(ListedModelChoiceField, _("Area of expertise"), ExpertiseArea.objects.all())
@@ -248,9 +249,18 @@ class DirectorySearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("Any")), *country_choices()]
-        self.fields["category"].choices = [("", _("Any")), *MemberCategory.choices]
+        from network.permissions import NETWORK_CATEGORIES
+
+        self.fields["category"].choices = [
+            ("", _("Any")),
+            *((value, label) for value, label in MemberCategory.choices if value in NETWORK_CATEGORIES),
+        ]
         for name in ("mission", "expertise", "language"):
             self.fields[name].load()
+
+    def search_refused(self) -> bool:
+        """A search text that cannot be used (too long): no results are shown rather than every member."""
+        return self.is_bound and not self.is_valid() and "q" in self.errors
 
     def filters(self) -> dict:
         """The valid filters only: a wrong value in one field does not throw away the others."""

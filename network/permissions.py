@@ -81,6 +81,22 @@ def has_staff_role(user: User_, role: StaffRole) -> bool:
     return role.value in user._staff_role_names
 
 
+# A member may renew her own membership from this many days before it expires until this many days after.
+SELF_RENEWAL_OPENS_DAYS = 30
+SELF_RENEWAL_CLOSES_DAYS = 30
+
+
+def can_renew_own_membership(member: Member) -> bool:
+    """An admitted member whose membership expires soon, or lapsed a short while ago, may renew it herself.
+
+    Longer lapses go through the membership officers, who check that the category still fits.
+    """
+    if not member.category or member.membership_expires_on is None:
+        return False
+    days_left = (member.membership_expires_on - timezone.localdate()).days
+    return -SELF_RENEWAL_CLOSES_DAYS <= days_left <= SELF_RENEWAL_OPENS_DAYS
+
+
 def can_view_directory(user: User_) -> bool:
     return has_access_level(user, AccessLevel.NETWORK)
 
@@ -178,9 +194,11 @@ def shared_audiences(user: User_) -> list[str]:
 
 
 def filter_directory_members_for_user(user: User_, members: QuerySet[Member]) -> QuerySet[Member]:
-    """Other admitted, current members who share at least one field with the user; none for non-network users.
+    """Other current network members (active, civilian, honorary) who share at least one field with the user;
+    none for non-network users.
 
-    Unlike `filter_members_for_user` this leaves out applicants (no category), members whose membership has
+    The directory is the network's: observers are not listed, as they may not open it either. Unlike
+    `filter_members_for_user` this leaves out applicants (no category), members whose membership has
     lapsed, deactivated accounts and the user themselves: the directory lists the membership as it is today.
     Directory users are network members, who see every field shared with the network or with all members:
     the `network_sees_*` columns, which filters on a profile field must also use.
@@ -189,8 +207,7 @@ def filter_directory_members_for_user(user: User_, members: QuerySet[Member]) ->
         return members.none()
     today = timezone.localdate()
     return (
-        members.filter(network_sees_any=True, user__is_active=True)
-        .exclude(category="")
+        members.filter(network_sees_any=True, user__is_active=True, category__in=NETWORK_CATEGORIES)
         .filter(Q(membership_expires_on__isnull=True) | Q(membership_expires_on__gte=today))
         .exclude(user_id=user.pk)
     )

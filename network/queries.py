@@ -56,15 +56,18 @@ def search_directory(
 
     Each filter on a profile field matches only members who share that field with the viewer, and the
     mission filter ignores hidden current deployments: otherwise filtering would reveal what a member
-    keeps private. Names and categories are shown on every entry, so they filter plainly. Never the email.
+    keeps private. Names and categories are shown on every entry, so they filter plainly; the name search also
+    finds the country, police service and rank a member shares with the network. Never the email.
     """
     from django.db.models import Q
 
     from network import permissions
+    from network.directory_text import fold
 
     members = permissions.filter_directory_members_for_user(viewer, Member.objects.all())
-    for term in q.split()[:5]:
-        members = members.filter(Q(user__first_name__icontains=term) | Q(user__last_name__icontains=term))
+    # Names and shared fields, whatever the accents and case (see network/directory_text.py).
+    for term in fold(q).split()[:5]:
+        members = members.filter(directory_search__contains=term)
     if country:
         members = members.filter(network_sees_country=True, country=country)
     # Semi-joins (IN subqueries) rather than joins: no duplicate rows, and PostgreSQL hashes them once.

@@ -1,4 +1,4 @@
-"""Demo data for membership: applications waiting for the officers and a membership about to expire.
+"""Demo data for membership: applications waiting for the officers, a membership about to expire and a lapsed one.
 
 Safe to run again: applications are created only for demo applicants who have none, and the expiring
 membership is set back to "20 days from today" each time.
@@ -53,6 +53,9 @@ APPLICANTS = [
 
 EXPIRING = ("rita.mensah@example.org", "Rita", "Mensah", MemberCategory.ACTIVE, "GH", "Ghana Police Service")
 EXPIRES_IN_DAYS = 20
+# A membership that ended a few days ago: still renewable by the member herself from "My membership".
+LAPSED = ("joy.okafor@example.org", "Joy", "Okafor", MemberCategory.ACTIVE, "NG", "Nigeria Police Force")
+LAPSED_DAYS_AGO = 10
 
 
 def _demo_user(email: str, first: str, last: str, password: str) -> User:
@@ -88,14 +91,17 @@ def seed_membership_demo(password: str) -> list[tuple[str, str]]:
                 )
         accounts.append((email, f"applicant ({category.label}, {state.label.lower()})"))
 
-    email, first, last, category, country, service = EXPIRING
-    user = _demo_user(email, first, last, password)
-    member = Member.objects.get(user=user)
-    member.category = category
-    member.country = country
-    member.police_service = service
-    member.visibility = {field: Visibility.NETWORK for field in Member.VISIBLE_FIELDS}
-    member.membership_expires_on = timezone.localdate() + timedelta(days=EXPIRES_IN_DAYS)
-    member.save()
-    accounts.append((email, f"{category.label} member, membership expires in {EXPIRES_IN_DAYS} days"))
+    for (email, first, last, category, country, service), days_left, label in (
+        (EXPIRING, EXPIRES_IN_DAYS, f"{EXPIRING[3].label} member, membership expires in {EXPIRES_IN_DAYS} days"),
+        (LAPSED, -LAPSED_DAYS_AGO, f"{LAPSED[3].label} member, membership lapsed {LAPSED_DAYS_AGO} days ago"),
+    ):
+        user = _demo_user(email, first, last, password)
+        member = Member.objects.get(user=user)
+        member.category = category
+        member.country = country
+        member.police_service = service
+        member.visibility = {field: Visibility.NETWORK for field in Member.VISIBLE_FIELDS}
+        member.membership_expires_on = timezone.localdate() + timedelta(days=days_left)
+        member.save()
+        accounts.append((email, label))
     return accounts

@@ -170,6 +170,9 @@ class Member(models.Model):
         help_text=_("While deployed, nobody else sees the mission you are serving in now."),
     )
     membership_expires_on = models.DateField(_("membership expires on"), null=True, blank=True)
+    # What the directory's search looks in (network/directory_text.py): folded names and the fields shared with
+    # the network. Derived on save from the user's names and this profile.
+    directory_search = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -200,6 +203,30 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    # The fields directory_search is derived from, besides the user's names.
+    DIRECTORY_SEARCH_SOURCES = frozenset({"country", "police_service", "rank", "visibility"})
+
+    def save(self, *args, **kwargs):
+        # Derived, not a side effect: kept in step here so that no way of saving a profile can leave it stale.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or self.DIRECTORY_SEARCH_SOURCES & set(update_fields):
+            self.directory_search = self.compute_directory_search()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "directory_search"}
+        super().save(*args, **kwargs)
+
+    def compute_directory_search(self) -> str:
+        from network.directory_text import directory_search_text
+
+        return directory_search_text(
+            self.user.first_name,
+            self.user.last_name,
+            country=self.country.code if self.country else "",
+            police_service=self.police_service,
+            rank=self.rank,
+            visibility=self.visibility,
+        )
 
     @property
     def display_name(self) -> str:

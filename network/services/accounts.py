@@ -47,6 +47,24 @@ def update_member_profile(
     return member
 
 
+@transaction.atomic
+def share_profile_with_network(member: Member, *, actor: User) -> list[str]:
+    """The one-step "share my profile": every field the member keeps private is shown to the network.
+
+    Fields already shared (with the network or all members) keep their audience. Returns the fields opened.
+    """
+    from network.choices import Visibility
+
+    if member.user_id != actor.pk:
+        raise PermissionDenied
+    locked = Member.objects.select_for_update().get(pk=member.pk)
+    opened = [field for field in Member.VISIBLE_FIELDS if locked.visibility_of(field) == Visibility.PRIVATE]
+    locked.visibility = {**locked.visibility, **dict.fromkeys(opened, Visibility.NETWORK.value)}
+    locked.save(update_fields=["visibility", "updated_at"])
+    member.visibility = locked.visibility
+    return opened
+
+
 def ensure_staff_groups() -> None:
     """Create the staff role groups with the Wagtail permissions each role needs (idempotent)."""
     from django.contrib.auth.models import Group, Permission

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from network.choices import ApplicationState, AuditAction, MemberCategory
-from network.models import Member, MembershipApplication, User
+from network.models import Member, MembershipApplication, MissionService, User
 from network.models.membership import OPEN_APPLICATION_STATES
 from network.services.accounts import ensure_member_profile
 from network.services.audit import record_audit
@@ -162,20 +162,44 @@ def _decide(locked: MembershipApplication, *, state: str, actor: User, reason: s
     locked.save(update_fields=["state", "decision_reason", "decided_by", "decided_at", "updated_at"])
 
 
+def copy_application_to_profile(member: Member, application: MembershipApplication) -> list[str]:
+    """Fill the empty profile fields from the evidence of an approved application; returns the fields copied.
+
+    Visibility is left alone: the copied fields stay private until the member shares them. What the member
+    already wrote in her profile is never overwritten.
+    """
+    employer = application.police_service or (
+        application.organisation if application.category == MemberCategory.CIVILIAN else ""
+    )
+    title = application.rank or (application.role if application.category == MemberCategory.CIVILIAN else "")
+    changed = []
+    if employer and not member.police_service:
+        member.police_service = employer
+        changed.append("police_service")
+    if title and not member.rank:
+        member.rank = title
+        changed.append("rank")
+    copied = list(changed)
+    if changed:
+        member.save(update_fields=[*changed, "updated_at"])
+    if application.mission_id and application.mission_start_year:
+        _service, created = MissionService.objects.get_or_create(
+            member=member,
+            mission_id=application.mission_id,
+            start_year=application.mission_start_year,
+            defaults={"end_year": application.mission_end_year},
+        )
+        if created:
+            copied.append("missions")
+    return copied
+
+
 @transaction.atomic
 def approve_application(application: MembershipApplication, *, actor: User, reason: str) -> MembershipApplication:
-    """Admit the applicant in the category applied for (category change with history, membership term),
-    audit it and email the applicant the decision and its reason."""
+    """Admit the applicant in the category applied for (category change with history, membership term), copy
+    the evidence into her still private profile, audit it and email the applicant the decision and its reason."""
     locked = _lock_for_decision(application, actor, reason)
     _decide(locked, state=ApplicationState.APPROVED, actor=actor, reason=reason)
-    record_audit(
-        AuditAction.APPLICATION_APPROVED,
-        actor=actor,
-        subject=locked.user,
-        target=locked,
-        reason=reason,
-        details={"category": locked.category},
-    )
     member = ensure_member_profile(locked.user)
     change_member_category(
         member, locked.category, actor=actor, reason=reason, audit_details={"application": locked.pk}
@@ -187,7 +211,22 @@ def approve_application(application: MembershipApplication, *, actor: User, reas
         if member.membership_expires_on is None or member.membership_expires_on < term_end:
             member.membership_expires_on = term_end
             member.save(update_fields=["membership_expires_on", "updated_at"])
-    send_member_email(locked.user, "application_approved", {"application": locked, "member": member})
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    copied = copy_application_to_profile(member, locked)
+    record_audit(
+        AuditAction.APPLICATION_APPROVED,
+        actor=actor,
+        subject=locked.user,
+        target=locked,
+        reason=reason,
+        details={"category": locked.category, "copied_to_profile": copied},
+    )
+    labels = {"police_service": _("police service or employer"), "rank": _("rank or title"), "missions": _("mission")}
+    send_member_email(
+        locked.user,
+        "application_approved",
+        {"application": locked, "member": member, "copied": [labels[name] for name in copied]},
+    )
     application.state = locked.state
     return locked
 

@@ -620,6 +620,8 @@ def create_imported_members(
         )
         for user, row in zip(users, rows, strict=True)
     ]
+    for member in members:  # bulk_create does not call save(), which derives it
+        member.directory_search = member.compute_directory_search()
     Member.objects.bulk_create(members, batch_size=BULK_BATCH)
     if any(member.pk is None for member in members):
         ids = dict(Member.objects.filter(user__in=users).values_list("user_id", "pk"))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from network.choices import AuditAction, MemberCategory
 from network.models import CategoryChange, Member, RenewalReminder, User
@@ -95,6 +96,31 @@ def renew_membership(member: Member, *, actor: User | None, until: date, reason:
         target=locked,
         reason=reason,
         details={"from": previous.isoformat() if previous else None, "to": until.isoformat()},
+    )
+    return locked
+
+
+@transaction.atomic
+def renew_own_membership(member: Member, *, actor: User) -> Member:
+    """The member renews her membership for another term while renewal is open to her; audited."""
+    from network.permissions import can_renew_own_membership
+
+    if member.user_id != actor.pk:
+        raise MembershipError(_("This is not your membership."))
+    locked = Member.objects.select_for_update().get(pk=member.pk)
+    until = default_renewal_date(locked)
+    if not can_renew_own_membership(locked) or until is None:
+        raise MembershipError(_("Your membership cannot be renewed from this page; please write to the officers."))
+    previous = locked.membership_expires_on
+    locked.membership_expires_on = until
+    locked.save(update_fields=["membership_expires_on", "updated_at"])
+    member.membership_expires_on = until
+    record_audit(
+        AuditAction.MEMBERSHIP_RENEWED,
+        actor=actor,
+        subject=actor,
+        target=locked,
+        details={"from": previous.isoformat(), "to": until.isoformat(), "by_member": True},
     )
     return locked
 

@@ -8,6 +8,16 @@ from django.urls import reverse
 from network.models import User
 
 
+def site_address(request=None) -> str:
+    """The site's address for links in emails: SITE_URL; unset (development), the address of the request being
+    answered, so links work on whatever port the site is served; else the default address."""
+    if settings.SITE_URL:
+        return settings.SITE_URL.rstrip("/")
+    if request is not None:
+        return f"{request.scheme}://{request.get_host()}"
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+
+
 def absolute_url(view_name: str, *args) -> str:
     """A full link for an email; emails are also sent from background tasks, where there is no request."""
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(view_name, args=args)

@@ -5,18 +5,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from network import permissions, queries
+from network import permissions, queries, services
 from network.choices import ApplicationState, MemberCategory
 from network.forms import CATEGORY_DESCRIPTIONS, ApplicationCategoryForm, application_form_class
 from network.services import applications as application_services
+from network.services import membership as membership_services
 from network.services.applications import ApplicationError
 
 
 @login_required
 def my_membership(request):
+    """The member's membership and application; POST takes the two one-step actions offered here."""
     member = queries.get_own_member(request.user)
+    if request.method == "POST":
+        return _membership_action(request, member)
     application = queries.get_latest_application(request.user)
     return render(
         request,
@@ -25,10 +30,35 @@ def my_membership(request):
             "member": member,
             "application": application,
             "membership_current": bool(member.category) and permissions.membership_is_current(member),
+            "can_renew": permissions.can_renew_own_membership(member),
+            "renewal_until": membership_services.default_renewal_date(member),
+            "profile_hidden": bool(member.category) and not member.network_sees_any,
             "can_apply": not application_services.application_blocker(request.user),
             "needs_verified_email": not has_verified_email(request.user),
         },
     )
+
+
+def _membership_action(request, member):
+    action = request.POST.get("action")
+    if action == "share_profile":
+        services.share_profile_with_network(member, actor=request.user)
+        messages.success(
+            request,
+            _("Your profile is now shared with the network. You can choose field by field on your profile page."),
+        )
+    elif action == "renew":
+        try:
+            membership_services.renew_own_membership(member, actor=request.user)
+        except membership_services.MembershipError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Thank you. Your membership is renewed until %(date)s.")
+                % {"date": date_format(member.membership_expires_on, "DATE_FORMAT")},
+            )
+    return redirect("network:my_membership")
 
 
 def _refuse_if_blocked(request):

@@ -29,6 +29,9 @@ def directory(request):
     form = DirectorySearchForm(request.GET or None)
     filters = form.filters()
     members = queries.search_directory(request.user, **filters)
+    search_refused = form.search_refused()
+    if search_refused:
+        members = members.none()
     page = queries.directory_page(members, form.page_size(), request.GET.get("page"), filtered=bool(filters))
     details = queries.load_directory_details(page.object_list)
     labels = {
@@ -55,7 +58,13 @@ def directory(request):
     return render(
         request,
         "network/directory.html",
-        {"form": form, "page": page, "entries": entries, "querystring": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "entries": entries,
+            "querystring": query.urlencode(),
+            "search_refused": search_refused,
+        },
     )
 
 

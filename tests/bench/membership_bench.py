@@ -442,6 +442,8 @@ def create_directory_members(count: int, rng: random.Random) -> None:
                         ),
                     )
                 )
+            for member in members:  # bulk_create does not call save(), which derives the search text
+                member.directory_search = member.compute_directory_search()
             Member.objects.bulk_create(members)
             Member.languages.through.objects.bulk_create(
                 [

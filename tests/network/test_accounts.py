@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from network.models import Member, User
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -12,8 +13,9 @@ SIGNUP = "/en/accounts/signup/"
 LOGIN = "/en/accounts/login/"
 
 
-def signup(client, email="new.member@example.org", password="correct horse battery staple"):
-    return client.post(SIGNUP, {"email": email, "password1": password, "password2": password, "agree_terms": "on"})
+def signup(client, email="new.member@example.org", password="correct horse battery staple", host="testserver", **extra):
+    data = {"first_name": "Amina", "last_name": "Diallo", "email": email, "password1": password, "password2": password}
+    return client.post(SIGNUP, {**data, "agree_terms": "on", **extra}, HTTP_HOST=host)
 
 
 def test_signup_sends_confirmation_email_and_creates_private_profile(client, site, mailoutbox):
@@ -25,6 +27,19 @@ def test_signup_sends_confirmation_email_and_creates_private_profile(client, sit
     assert Member.objects.get(user=user).visibility == {}
     assert len(mailoutbox) == 1
     assert re.search(r"/en/accounts/confirm-email/[\w:-]+/", mailoutbox[0].body)
+
+
+def test_signup_asks_for_the_name_and_the_confirmation_email_greets_by_it(client, site, mailoutbox):
+    missing = signup(client, first_name="", last_name="")
+    assert missing.status_code == 200
+    assert not User.objects.exists()
+    assert 'value="new.member@example.org"' in missing.content.decode()
+
+    signup(client, first_name="Amina", last_name="Diallo")
+    user = User.objects.get(email="new.member@example.org")
+    assert (user.first_name, user.last_name) == ("Amina", "Diallo")
+    # Later emails greet the member by name ("Dear Amina Diallo"), not by address.
+    assert str(user) == "Amina Diallo"
 
 
 def test_unverified_account_cannot_log_in_until_email_confirmed(client, site, mailoutbox):
@@ -41,21 +56,26 @@ def test_unverified_account_cannot_log_in_until_email_confirmed(client, site, ma
     assert client.get(reverse("network:my_profile")).status_code == 200
 
 
-def test_signup_email_is_case_insensitive(client, site, member_of):
-    member_of("", user__email="grace@example.org")
-    response = signup(client, email="Grace@Example.org")
-    assert "An account with this email address already exists." in response.content.decode()
+def test_signup_with_existing_email_answers_as_for_a_new_address_and_emails_the_owner(
+    client, site, member_of, mailoutbox
+):
+    owner = member_of("active", user__email="grace@example.org")
+    new = signup(client, email="someone.new@example.org")
+    client.logout()
+    mailoutbox.clear()
+
+    existing = signup(client, email="Grace@Example.org")
+
+    # The same redirect and the same page: nothing tells the visitor that the address has an account.
+    assert existing.status_code == new.status_code == 302
+    assert existing["Location"] == new["Location"]
+    assert "already exists" not in client.get(existing["Location"]).content.decode()
     assert User.objects.filter(email__iexact="grace@example.org").count() == 1
-
-
-def test_duplicate_email_gets_clear_message_and_keeps_typed_email(client, site, member_of):
-    member_of("", user__email="taken@example.org")
-    response = signup(client, email="taken@example.org")
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "An account with this email address already exists." in page
-    assert 'value="taken@example.org"' in page
-    assert "correct horse battery staple" not in page
+    owner.user.refresh_from_db()
+    assert owner.user.check_password(UserFactory.PASSWORD)
+    # The owner learns of the attempt, with a way back into her account.
+    assert [message.to for message in mailoutbox] == [["grace@example.org"]]
+    assert "/en/accounts/password/reset/" in mailoutbox[0].body
 
 
 def test_invalid_email_gets_clear_message(client, site):
@@ -121,3 +141,21 @@ def test_password_change_logs_out_other_sessions(client, site, member_of, passwo
     member.user.refresh_from_db()
     assert member.user.check_password("a brand new passphrase")
     assert "_auth_user_id" not in client.session
+
+
+def test_confirmation_email_uses_the_site_name_and_the_address_it_is_served_on(client, site, mailoutbox, settings):
+    settings.SITE_URL = ""
+    signup(client, host="127.0.0.1:8100")
+    message = mailoutbox[0]
+    assert message.subject.startswith("[Peacekeepers Network] ")
+    assert "Hello from Peacekeepers Network!" in message.body
+    assert "127.0.0.1:8100]" not in message.subject and "Hello from 127.0.0.1" not in message.body
+    assert re.search(r"http://127\.0\.0\.1:8100/en/accounts/confirm-email/[\w:-]+/", message.body)
+
+
+def test_confirmation_email_links_to_site_url_when_set(client, site, mailoutbox, settings):
+    settings.SITE_URL = "https://network.example.org"
+    signup(client)
+    body = mailoutbox[0].body
+    assert re.search(r"https://network\.example\.org/en/accounts/confirm-email/[\w:-]+/", body)
+    assert "http://testserver" not in body

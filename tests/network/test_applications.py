@@ -15,7 +15,7 @@ from network.choices import ApplicationState, AuditAction, MemberCategory, Staff
 from network.models import AuditEntry, CategoryChange, Member, MembershipApplication
 from network.services import applications as services
 from network.services.applications import ApplicationError
-from tests.factories import UserFactory
+from tests.factories import MemberFactory, UserFactory
 from tests.factories.staff import EVIDENCE, ApplicationFactory, any_mission, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -394,3 +394,30 @@ def test_decided_application_shows_state_and_reason_and_allows_a_new_application
 def test_application_mission_choice_uses_reference_missions(client, site, applicant):
     page = client.get(apply_url("active")).content.decode()
     assert any_mission().acronym in page
+
+
+def test_approval_copies_the_evidence_into_the_still_private_profile_and_says_so(site, officer, mailoutbox):
+    application = submitted(MemberCategory.ACTIVE)
+    mailoutbox.clear()
+    services.approve_application(application, actor=officer, reason="Service confirmed by UNPOL.")
+
+    member = Member.objects.get(user=application.user)
+    assert (member.police_service, member.rank) == ("Rwanda National Police", "Superintendent")
+    assert [(s.mission, s.start_year, s.end_year) for s in member.missions.all()] == [(any_mission(), 2018, 2021)]
+    # Copied, not shared: nobody else sees the profile until she chooses.
+    assert member.visibility == {}
+    colleague = MemberFactory(category=MemberCategory.ACTIVE).user
+    assert not permissions.filter_directory_members_for_user(colleague, Member.objects.filter(pk=member.pk))
+    body = mailoutbox[0].body
+    assert "now in your profile (police service or employer, rank or title, mission)" in body
+    assert "Your profile is private" in body
+
+
+def test_approval_keeps_what_the_member_already_wrote_in_her_profile(site, officer):
+    application = submitted(MemberCategory.CIVILIAN)
+    member = Member.objects.get(user=application.user)
+    member.police_service = "Ministry of the Interior"
+    member.save()
+    services.approve_application(application, actor=officer, reason="Welcome.")
+    member.refresh_from_db()
+    assert (member.police_service, member.rank) == ("Ministry of the Interior", "Gender adviser")

@@ -307,3 +307,56 @@ def test_number_of_queries_does_not_grow_with_page_size(client, site, member_of,
     for size in (10, 100):
         with django_assert_max_num_queries(counts[10]):
             client.get(DIRECTORY, {"per_page": size, "country": "SN", "language": french.pk})
+
+
+# --- search text, who is listed, refused searches ---------------------------------------------------------
+
+
+def test_name_search_ignores_accents_and_case(client, site, member_of):
+    sharing(first_name="Lucía Núñez")
+    viewer = member_of(MemberCategory.ACTIVE)
+    for query in ("Lucia", "lucía", "LUCIA nunez", "Núñez"):
+        assert "Lucía" in results(directory_page(client, viewer, q=query)), query
+
+
+def test_name_search_matches_the_shared_country_service_and_rank_only(client, site, member_of):
+    sharing(first_name="Amina", country="SN", police_service="Police nationale", rank="Commissaire")
+    sharing(
+        first_name="Hidden",
+        country="SN",
+        police_service="Police nationale",
+        rank="Commissaire",
+        visibility={"bio": Visibility.NETWORK},
+    )
+    viewer = member_of(MemberCategory.ACTIVE)
+    for query in ("senegal", "Sénégal", "police nationale", "commissaire"):
+        page = results(directory_page(client, viewer, q=query))
+        assert "Amina" in page, query
+        # The same values kept private are never searched: the search does not reveal them.
+        assert "Hidden" not in page, query
+
+
+def test_search_text_follows_profile_changes(client, site, member_of):
+    member = sharing(first_name="Amina", rank="Inspector")
+    viewer = member_of(MemberCategory.ACTIVE)
+    member.visibility = {**member.visibility, "rank": Visibility.PRIVATE}
+    member.save(update_fields=["visibility"])
+    assert "Amina" not in results(directory_page(client, viewer, q="inspector"))
+
+
+def test_observers_are_not_listed_as_the_page_says(client, site, member_of):
+    sharing(MemberCategory.OBSERVER, first_name="Observerone")
+    sharing(MemberCategory.HONORARY, first_name="Honoraryone")
+    page = directory_page(client, member_of(MemberCategory.ACTIVE))
+    assert "Active, civilian and honorary members" in page
+    assert "Honoraryone" in results(page) and "Observerone" not in results(page)
+    assert '<option value="observer"' not in page
+
+
+def test_over_long_search_shows_its_error_and_no_results(client, site, member_of):
+    sharing(first_name="Zainabou")
+    page = directory_page(client, member_of(MemberCategory.ACTIVE), q="x" * 101)
+    assert "Please shorten the search to 100 characters at most." in page
+    assert "Your search could not be used" in page
+    assert "Zainabou" not in page
+    assert "0 members found" in page

@@ -27,4 +27,6 @@ def test_demo_applications_and_expiring_member_are_created_once():
     expiring = Member.objects.get(user__email="rita.mensah@example.org")
     assert expiring.category == MemberCategory.ACTIVE
     assert expiring.membership_expires_on == timezone.localdate() + timedelta(days=20)
-    assert len(accounts) == 4
+    lapsed = Member.objects.get(user__email="joy.okafor@example.org")
+    assert lapsed.membership_expires_on == timezone.localdate() - timedelta(days=10)
+    assert len(accounts) == 5

@@ -178,6 +178,8 @@ def test_sign_up_records_consent_to_the_terms_with_version(client, site):
     response = client.post(
         SIGNUP,
         {
+            "first_name": "Amina",
+            "last_name": "Diallo",
             "email": "new.member@example.org",
             "password1": "correct horse battery staple",
             "password2": "correct horse battery staple",
@@ -195,6 +197,8 @@ def test_sign_up_without_agreeing_is_refused_and_email_kept(client, site):
     response = client.post(
         SIGNUP,
         {
+            "first_name": "Amina",
+            "last_name": "Diallo",
             "email": "new.member@example.org",
             "password1": "correct horse battery staple",
             "password2": "correct horse battery staple",

@@ -149,3 +149,27 @@ def test_photo_is_served_only_to_those_it_is_shared_with(client, member_of, site
     assert client.get(url).status_code == 302
     # The file is not under MEDIA_ROOT, so no public media URL can reach it.
     assert not str(owner.photo.path).startswith(str(settings.MEDIA_ROOT))
+
+
+def test_admitted_member_is_told_her_profile_is_hidden_and_shares_it_in_one_step(client, member_of):
+    member = member_of(MemberCategory.ACTIVE, country="KE", rank="Inspector")
+    colleague = member_of(MemberCategory.CIVILIAN)
+    client.force_login(member.user)
+    assert "Your profile is hidden" in client.get("/en/members/membership/").content.decode()
+
+    client.post("/en/members/membership/", {"action": "share_profile"})
+
+    member.refresh_from_db()
+    assert all(member.visibility_of(field) == Visibility.NETWORK for field in Member.VISIBLE_FIELDS)
+    assert "Your profile is hidden" not in client.get("/en/members/membership/").content.decode()
+    client.force_login(colleague.user)
+    assert "Inspector" in client.get(f"/en/members/{member.public_id}/").content.decode()
+
+
+def test_sharing_the_whole_profile_keeps_fields_already_shared_with_all_members(client, member_of):
+    member = member_of(MemberCategory.ACTIVE, visibility={"bio": Visibility.MEMBERS})
+    client.force_login(member.user)
+    client.post("/en/members/membership/", {"action": "share_profile"})
+    member.refresh_from_db()
+    assert member.visibility_of("bio") == Visibility.MEMBERS
+    assert member.visibility_of("rank") == Visibility.NETWORK

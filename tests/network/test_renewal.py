@@ -146,3 +146,31 @@ def test_inactive_accounts_get_no_reminder(member_of, mailoutbox):
     member.user.save()
     assert send_renewal_reminders() == 0
     assert mailoutbox == []
+
+
+def test_membership_close_to_expiry_shows_a_notice_and_renews_in_one_step(client, member_of):
+    member = expiring_in(member_of, 20)
+    client.force_login(member.user)
+    page = client.get("/en/members/membership/").content.decode()
+    assert "Renew it now" in page
+    assert 'value="renew"' in page
+
+    response = client.post("/en/members/membership/", {"action": "renew"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.membership_expires_on == today() + timedelta(days=20 + 730)
+    entry = AuditEntry.objects.get(action=AuditAction.MEMBERSHIP_RENEWED, subject_user=member.user)
+    assert entry.actor == member.user
+    # Renewed: the notice goes away until the next term nears its end.
+    assert 'value="renew"' not in client.get("/en/members/membership/").content.decode()
+
+
+def test_membership_far_from_expiry_or_long_lapsed_cannot_be_renewed_by_the_member(client, member_of):
+    for days in (90, -60):
+        member = expiring_in(member_of, days)
+        client.force_login(member.user)
+        assert 'value="renew"' not in client.get("/en/members/membership/").content.decode()
+        client.post("/en/members/membership/", {"action": "renew"})
+        expires_on = member.membership_expires_on
+        member.refresh_from_db()
+        assert member.membership_expires_on == expires_on

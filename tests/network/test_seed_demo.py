@@ -4,8 +4,9 @@ from django.core.management import call_command
 from wagtail.models import Page
 
 from cms.models import HomePage
+from network import permissions
 from network.choices import MemberCategory, StaffRole
-from network.models import Member, User
+from network.models import CommunityAccessRequest, Member, User
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +42,31 @@ def test_seed_demo_refuses_to_run_in_production(monkeypatch):
     monkeypatch.setenv("DJANGO_ENV", "production")
     with pytest.raises(CommandError, match="refuses to run in production"):
         call_command("seed_demo")
+
+
+def test_seed_demo_seeds_one_account_at_every_level_and_prints_what_each_can_do(capsys):
+    call_command("seed_demo")
+    output = capsys.readouterr().out
+    rows = {line.split()[0]: line for line in output.splitlines() if "@example.org" in line}
+    levels = {email: line.split()[1] for email, line in rows.items()}
+    assert {"observer", "network", "community", "lapsed", "applicant"} <= set(levels.values())
+    for role in StaffRole:
+        assert f"staff: {role.label.lower()}" in output, role
+    assert "Account" in output and "What it can do" in output
+
+    community = [email for email, level in levels.items() if level == "community"]
+    assert community
+    assert permissions.can_enter_community(User.objects.get(email=community[0]))
+    network = [email for email, level in levels.items() if level == "network"]
+    assert not permissions.can_enter_community(User.objects.get(email=network[0]))
+    lapsed = User.objects.get(email=next(email for email, level in levels.items() if level == "lapsed"))
+    assert not permissions.can_view_directory(lapsed)
+    # Running again neither fails nor asks for access a second time.
+    call_command("seed_demo", quiet_passwords=True)
+    assert CommunityAccessRequest.objects.filter(member__user__email=community[0]).count() == 1
+
+
+def test_seeded_community_member_can_open_the_community_of_practice(client):
+    call_command("seed_demo", quiet_passwords=True)
+    client.login(email="maria.santos@example.org", password="peacekeepers-demo-2014")
+    assert client.get("/en/members/community/home/").status_code == 200

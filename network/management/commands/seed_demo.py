@@ -10,11 +10,13 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from network.choices import MemberCategory, StaffRole, Visibility
+from network import permissions
+from network.choices import AccessLevel, CommunityAccessState, MemberCategory, StaffRole, Visibility
 from network.demo import demo_seeders
 from network.management.demo_membership import seed_membership_demo
-from network.models import ExpertiseArea, Language, Member, Mission, User
+from network.models import CommunityAccessRequest, ExpertiseArea, Language, Member, Mission, User
 from network.services import ensure_member_profile, ensure_staff_groups, update_member_profile
+from network.services.community import approve_community_request, request_community_access
 
 DEMO_PASSWORD_DEFAULT = "peacekeepers-demo-2014"
 
@@ -96,6 +98,34 @@ STAFF = [
 ]
 
 
+# Members with Community of Practice access, so a newcomer can see the community as a member does.
+COMMUNITY_MEMBERS = ("maria.santos@example.org", "ingrid.larsen@example.org")
+
+LEVEL_CAN = {
+    AccessLevel.PUBLIC: ("applicant", "public pages; applies for membership"),
+    AccessLevel.MEMBERS: ("observer", "members' pages and campaigns; no directory, no Community of Practice"),
+    AccessLevel.NETWORK: ("network", "directory and messages; may ask for Community of Practice access"),
+    AccessLevel.COMMUNITY: ("community", "directory, messages and the Community of Practice"),
+}
+STAFF_CAN = {
+    StaffRole.EDITOR: "admin: edits and publishes pages and campaigns",
+    StaffRole.MODERATOR: "admin: decides Community of Practice requests",
+    StaffRole.MEMBERSHIP_OFFICER: "admin: reviews applications, renews memberships, imports members",
+    StaffRole.ADMINISTRATOR: "admin: everything, including staff roles and the audit log",
+}
+
+
+def describe_account(user: User) -> tuple[str, str]:
+    """(level, what it can do) for the printed table, as network/permissions.py decides them."""
+    for role in (StaffRole.ADMINISTRATOR, StaffRole.MEMBERSHIP_OFFICER, StaffRole.MODERATOR, StaffRole.EDITOR):
+        if permissions.has_staff_role(user, role):
+            return f"staff: {role.label.lower()}", STAFF_CAN[role]
+    member = permissions.get_member(user)
+    if member is not None and member.category and not permissions.membership_is_current(member):
+        return "lapsed", "what observers see until renewed; renews on My membership"
+    return LEVEL_CAN[permissions.access_level(user)]
+
+
 class Command(BaseCommand):
     help = "Create the demo site and demo accounts (safe to run again)."
 
@@ -110,14 +140,20 @@ class Command(BaseCommand):
             ensure_staff_groups()
             accounts = self._members(password) + self._staff(password)
             accounts += seed_membership_demo(password)
+            self._community_access()
             # Then each app's demo content (pages, campaigns, …), registered in its demo.py.
             for seed in demo_seeders():
                 seed()
         self.stdout.write(self.style.SUCCESS("Demo site ready."))
         if not options["quiet_passwords"]:
             self.stdout.write(f"Demo accounts (password for all: {password}):")
+            rows = [("Account", "Level", "What it can do")]
             for email, label in accounts:
-                self.stdout.write(f"  {email:<28} {label}")
+                level, can = describe_account(User.objects.get(email=email))
+                rows.append((email, level, f"{can} ({label})"))
+            widths = [max(len(row[column]) for row in rows) for column in (0, 1)]
+            for email, level, can in rows:
+                self.stdout.write(f"  {email:<{widths[0]}}  {level:<{widths[1]}}  {can}")
             self.stdout.write("Staff accounts set up two-factor authentication on their first visit to /admin/.")
 
     def _user(self, email: str, first: str, last: str, password: str) -> User:
@@ -154,6 +190,20 @@ class Command(BaseCommand):
             )
             accounts.append((email, f"{category.label} member"))
         return accounts
+
+    def _community_access(self) -> None:
+        """The community-level demo members: access asked for and approved through the moderators' services."""
+        moderator = User.objects.get(email="moderator@example.org")
+        for email in COMMUNITY_MEMBERS:
+            member = Member.objects.get(user__email=email)
+            if CommunityAccessRequest.objects.filter(member=member, state=CommunityAccessState.APPROVED).exists():
+                continue
+            access_request = request_community_access(
+                member,
+                actor=member.user,
+                motivation="I would like to share training material with colleagues preparing for deployment.",
+            )
+            approve_community_request(access_request, actor=moderator, reason="Welcome to the Community of Practice.")
 
     def _staff(self, password: str) -> list[tuple[str, str]]:
         accounts = []
