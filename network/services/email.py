@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from network.choices import EmailState
 from network.models import OutboundEmail
+from network.tasks_queue import queue_task
 
 logger = logging.getLogger(__name__)
 
@@ -17,8 +18,6 @@ MAX_EMAIL_ATTEMPTS = 5
 
 def queue_email(message: EmailMessage) -> OutboundEmail:
     """Store one message and hand it to a Celery worker once the surrounding transaction commits."""
-    from network.tasks import deliver_email
-
     html_body = ""
     for content, mimetype in getattr(message, "alternatives", []):
         if mimetype == "text/html":
@@ -34,7 +33,7 @@ def queue_email(message: EmailMessage) -> OutboundEmail:
         body=str(message.body),
         html_body=html_body,
     )
-    deliver_email.delay_on_commit(email.pk)
+    queue_task("network.tasks.deliver_email", email.pk)
     return email
 
 

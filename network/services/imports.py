@@ -38,6 +38,7 @@ from network.choices import AuditAction, ImportState, MemberCategory
 from network.models import CategoryChange, Language, Member, MemberImport, User
 from network.permissions import check_can_import_members
 from network.services.audit import record_audit
+from network.tasks_queue import queue_task
 
 logger = logging.getLogger(__name__)
 
@@ -445,9 +446,7 @@ def start_member_import(upload: UploadedFile, *, actor: User) -> MemberImport:
     # A random name: the stored file holds personal data and its name must not be guessable.
     member_import.file.save(f"{uuid.uuid4().hex}.csv", ContentFile(data), save=False)
     member_import.save()
-    from network.tasks import check_member_import_file
-
-    check_member_import_file.delay_on_commit(member_import.pk, translation.get_language() or "en")
+    queue_task("network.tasks.check_member_import_file", member_import.pk, translation.get_language() or "en")
     return member_import
 
 
@@ -502,9 +501,7 @@ def confirm_member_import(member_import: MemberImport, *, actor: User) -> Member
     locked.state = ImportState.IMPORTING
     locked.processed_rows = 0
     locked.save(update_fields=["state", "processed_rows"])
-    from network.tasks import import_confirmed_members
-
-    import_confirmed_members.delay_on_commit(locked.pk, actor.pk, translation.get_language() or "en")
+    queue_task("network.tasks.import_confirmed_members", locked.pk, actor.pk, translation.get_language() or "en")
     return locked
 
 
