@@ -2,6 +2,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Window
+from django.utils.translation import gettext
 
 from network.models import Member, MemberMessage, MissionService, User
 from network.services import ensure_member_profile
@@ -166,13 +167,14 @@ def load_directory_details(members: list[Member]) -> DirectoryDetails:
         .order_by("language__name")
         .values_list("member_id", "language__name")
     ):
-        details.languages.setdefault(member_id, []).append(name)
+        # The reference lists store the English; the catalogue has their names (network/reference_data.py).
+        details.languages.setdefault(member_id, []).append(gettext(name))
     for member_id, name in (
         Member.expertise.through.objects.filter(member_id__in=ids)
         .order_by("expertisearea__name")
         .values_list("member_id", "expertisearea__name")
     ):
-        details.expertise.setdefault(member_id, []).append(name)
+        details.expertise.setdefault(member_id, []).append(gettext(name))
     for member_id, acronym, start_year, end_year in (
         MissionService.objects.filter(member_id__in=ids)
         .order_by("-start_year", "pk")
