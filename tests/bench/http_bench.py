@@ -54,10 +54,12 @@ RESULTS_FILE = PROJECT_ROOT / "bench-results" / "http.md"
 GUNICORN_LOG = PROJECT_ROOT / "bench-results" / "gunicorn.log"
 BIN_DIR = Path(sys.executable).parent
 
-DATABASE_NAME = "peacekeepers_bench"
+# BENCH_DATABASE and BENCH_REDIS_DB let two benchmarks run side by side on one machine.
+DATABASE_NAME = os.environ.get("BENCH_DATABASE", "peacekeepers_bench")
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE_NAME}"
-REDIS_URL = "redis://127.0.0.1:6379/2"
+REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "2"))
+REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 MEMBER_EMAIL = "amina.diallo@example.org"
 
 WORKERS = 2
@@ -572,7 +574,7 @@ def main() -> int:
         development = bench_environment(production=False, secret_key=secret_key)
         production = bench_environment(production=True, secret_key=secret_key)
 
-        print(f"Recreating database {DATABASE_NAME}, emptying Redis DB 2, migrating and seeding …", flush=True)
+        print(f"Recreating database {DATABASE_NAME}, emptying Redis DB {REDIS_DB}, migrating and seeding …", flush=True)
         preparing = time.monotonic()
         reset_database_and_cache()
         prepare_site(development=development, production=production)
