@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the health endpoints answer without sessions, users or the page cache (Redis, PostgreSQL).
+    "network.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -130,6 +132,11 @@ TEMPLATES = [
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # An unreachable database answers the branded 503 page within seconds instead of hanging the worker.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", int(env("DATABASE_CONNECT_TIMEOUT", "1"))
+        )
 else:
     DATABASES = {
         "default": {
@@ -145,7 +152,8 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis errors become cache misses (see network/resilient_cache.py): an outage slows the site down.
+            "BACKEND": "network.resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "pkn"),
         }
@@ -163,7 +171,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1, "socket_timeout": 2}
+# A request that queues a task while the broker is down gives up within about a second; the row it stored is
+# picked up by the beat jobs below (network.tasks_queue).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Both limits stay well below the visibility timeout, so Redis never hands a running task to a second worker.
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
@@ -175,7 +188,10 @@ CELERY_TIMEZONE = "UTC"
 # Length of a membership admitted or renewed today; 0 means memberships do not expire.
 MEMBERSHIP_TERM_DAYS = int(env("MEMBERSHIP_TERM_DAYS", "730"))
 CELERY_BEAT_SCHEDULE = {
-    "retry-unsent-emails": {"task": "network.tasks.retry_unsent_emails", "schedule": 15 * 60},
+    # The database row is the truth, a queued task only a wake-up: these find the rows whose task never
+    # reached a worker (broker down, worker killed) and queue them again; running them twice does nothing twice.
+    "retry-unsent-emails": {"task": "network.tasks.retry_unsent_emails", "schedule": 5 * 60},
+    "resume-waiting-imports": {"task": "network.tasks.resume_waiting_imports", "schedule": 10 * 60},
     "purge-sent-emails": {"task": "network.tasks.purge_sent_emails", "schedule": 24 * 3600},
     # --- membership renewal and community review ---
     # Daily; RenewalReminder's unique key makes a second run (or a late one) send nothing twice.
@@ -206,7 +222,11 @@ else:
 
 # --- Email ----------------------------------------------------------------------------------------
 EMAIL_URL = env("EMAIL_URL")
-if EMAIL_URL:
+if EMAIL_URL.startswith("file://"):
+    # file:///some/folder: each message written to a file there (a test worker, a staging host).
+    EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = unquote(urlparse(EMAIL_URL).path)
+elif EMAIL_URL:
     # smtp://user:password@host:port/?tls=1  or  smtps://user:password@host:465
     _email = urlparse(EMAIL_URL)
     _email_options = parse_qs(_email.query)
@@ -345,7 +365,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
@@ -355,9 +375,12 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # While PostgreSQL or Redis is down, one report of each kind of outage error a minute, not one per request.
+    "filters": {"repeated_outage": {"()": "network.health.RepeatedOutageFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["repeated_outage"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.request": {"filters": ["repeated_outage"]},
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": env("WAGTAIL_LOG_LEVEL", "WARNING")},

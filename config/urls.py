@@ -8,10 +8,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from campaigns import urls as campaign_urls
 from cms import views as cms_views
-from network.views import profiles as profile_views
+from network import health
+
+handler500 = "network.health.server_error"
 
 urlpatterns = [
-    path("healthz/", profile_views.healthz, name="healthz"),
+    # Answered by network.health.HealthCheckMiddleware before any other middleware; routed for reverse().
+    path("healthz/", health.liveness, name="healthz"),
+    path("healthz/ready/", health.readiness, name="healthz_ready"),
     # Wagtail's own login form would skip allauth's second factor: every admin login goes through allauth.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", include(wagtailadmin_urls)),

@@ -1,9 +1,12 @@
 """A whole-page cache of Wagtail pages for anonymous visitors, kept in the default cache (Redis).
 
-Every entry's key carries a generation number; publishing, unpublishing, moving or deleting any page, or
+Every entry's key carries a generation token (a timestamp, so a cache emptied by a restart or an outage never
+brings back a generation whose pages are still stored); publishing, unpublishing, moving or deleting any page, or
 changing site settings, bumps the generation, so all cached pages are replaced at once. Menus and
 listings show other pages, which is why one publish invalidates everything rather than one page.
 """
+
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,16 +19,14 @@ CACHE_HEADER = "X-Page-Cache"
 def current_generation() -> int:
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        # None when the cache is unreachable: the page is then neither read from nor written to it.
+        generation = cache.get(GENERATION_KEY)
     return generation
 
 
 def invalidate_anonymous_pages() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
 def mark_cacheable(request) -> None:
@@ -40,7 +41,10 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not self._may_use_cache(request):
             return self.get_response(request)
-        key = f"anonymous-pages:{current_generation()}:{request.get_host()}:{request.get_full_path()}"
+        generation = current_generation()
+        if generation is None:
+            return self.get_response(request)
+        key = f"anonymous-pages:{generation}:{request.get_host()}:{request.get_full_path()}"
         cached = cache.get(key)
         if cached is not None:
             content, content_type, language = cached

@@ -22,9 +22,10 @@ def deliver_email(self, email_id: int) -> bool:
 
 
 @shared_task(acks_late=True)
-def retry_unsent_emails() -> int:
-    """Queue again the emails whose task was lost (e.g. broker restarted before a worker took it)."""
-    stale = timezone.now() - timedelta(minutes=10)
+def retry_unsent_emails(older_than_minutes: int = 5) -> int:
+    """Queue again the emails still waiting after a while: their task never reached a worker (broker down when
+    the request queued it) or was lost (worker killed mid-delivery). Delivery sends each email once."""
+    stale = timezone.now() - timedelta(minutes=older_than_minutes)
     ids = list(OutboundEmail.objects.filter(state=EmailState.QUEUED, created_at__lt=stale).values_list("pk", flat=True))
     for email_id in ids:
         deliver_email.delay(email_id)
@@ -93,3 +94,25 @@ def import_confirmed_members(import_id: int, actor_id: int | None, language: str
 
     with translation.override(language):
         return imports.import_members(import_id, actor_id=actor_id)
+
+
+@shared_task(acks_late=True)
+def resume_waiting_imports(older_than_minutes: int = 10) -> int:
+    """Queue again the member imports whose task never ran: uploaded but never checked, or confirmed but never
+    imported (the broker was down when the officer acted). Both tasks do nothing for an import already done."""
+    from network.choices import ImportState
+    from network.models import MemberImport
+
+    stale = timezone.now() - timedelta(minutes=older_than_minutes)
+    waiting = MemberImport.objects.filter(
+        state__in=[ImportState.UPLOADED, ImportState.IMPORTING], created_at__lt=stale, finished_at=None
+    ).values_list("pk", "state", "created_by_id")
+    count = 0
+    for import_id, state, created_by_id in waiting:
+        if state == ImportState.UPLOADED:
+            check_member_import_file.delay(import_id)
+        else:
+            # The officer who uploaded the file stands for the one who confirmed it in the audit entry.
+            import_confirmed_members.delay(import_id, created_by_id)
+        count += 1
+    return count

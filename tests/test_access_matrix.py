@@ -336,6 +336,8 @@ def own_action_url(action: str) -> Callable[[SimpleNamespace, str], str]:
 ENTRIES: list[Entry] = [
     # --- config/urls.py ---
     entry("healthz/", "healthz", probe("/healthz/", PUBLIC_PAGE)),
+    # States only "ok"/"down" per dependency: no address, secret or version for anyone.
+    entry("healthz/ready/", "healthz_ready", probe("/healthz/ready/", PUBLIC_PAGE)),
     entry("sitemap.xml", "sitemap", probe("/sitemap.xml", PUBLIC_PAGE)),
     entry("robots.txt", "robots_txt", probe("/robots.txt", PUBLIC_PAGE)),
     # Wagtail's own admin login would skip allauth's second factor: every admin login goes through allauth.

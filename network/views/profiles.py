@@ -1,20 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 from network import permissions, queries, services
 from network.forms import MissionServiceFormSet, ProfileForm
 from network.models import Member
-
-
-@require_GET
-def healthz(request):
-    """Liveness probe for load balancers; it touches neither the database nor the cache."""
-    return HttpResponse("ok", content_type="text/plain")
 
 
 @login_required
