@@ -1,18 +1,21 @@
 """HTTP benchmark: the site under gunicorn, PostgreSQL and Redis, loaded with wrk.
 
 Run it with `make bench` (or `.venv/bin/python tests/bench/http_bench.py` from the project root). It needs
-PostgreSQL on 127.0.0.1:5432 (user postgres, trust authentication), Redis on 127.0.0.1:6379 and `wrk`
-(installed with apt-get when missing and the script runs as root). It takes about two minutes on two cores.
+PostgreSQL on 127.0.0.1:5432 (user postgres, trust authentication), Debian's `redis-server` (the benchmark
+starts its own on a free port, so it can stop it) and `wrk` (installed with apt-get when missing and the
+script runs as root). It takes about three minutes on two cores.
 
 What it does:
-1. drops and recreates the database `peacekeepers_bench`, empties Redis database 2, runs `migrate` and
+1. drops and recreates the database `peacekeepers_bench`, starts a private redis-server, runs `migrate` and
    `seed_demo` (development mode: seed_demo refuses production) and `collectstatic` (production mode, for
    whitenoise's manifest), then logs the demo member amina.diallo@example.org in to get a session cookie;
 2. starts gunicorn (2 sync workers, DJANGO_ENV=production, no access log) on a free port of 127.0.0.1;
 3. checks that every endpoint answers 200 (the profile page as the logged-in member; a warning when the home
    page does not come from the anonymous page cache), then for each one runs wrk for 3 s to warm up and
    15 s to measure, with 8 connections (8 concurrent users), noting the CPU other processes took meanwhile;
-4. reads each gunicorn worker's resident memory (VmRSS) and stops gunicorn, whatever happened.
+4. stops the private redis-server (by its process id, as a crash would) and measures the anonymous home page
+   and the member's profile again: a Redis outage must cost speed, not answers (0 non-2xx);
+5. reads each gunicorn worker's resident memory (VmRSS) and stops gunicorn and Redis, whatever happened.
 
 It measures requests/s, p50 and p95 latency and non-2xx responses for the bare Django view `/healthz/`
 (the ceiling of the stack: no database, no cache), the anonymous home page `/en/` and the member's own
@@ -54,12 +57,10 @@ RESULTS_FILE = PROJECT_ROOT / "bench-results" / "http.md"
 GUNICORN_LOG = PROJECT_ROOT / "bench-results" / "gunicorn.log"
 BIN_DIR = Path(sys.executable).parent
 
-# BENCH_DATABASE and BENCH_REDIS_DB let two benchmarks run side by side on one machine.
+# BENCH_DATABASE lets two benchmarks run side by side on one machine (each starts its own Redis).
 DATABASE_NAME = os.environ.get("BENCH_DATABASE", "peacekeepers_bench")
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE_NAME}"
-REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "2"))
-REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 MEMBER_EMAIL = "amina.diallo@example.org"
 
 WORKERS = 2
@@ -155,6 +156,10 @@ BARE_VIEW = Endpoint("bare Django view", "/healthz/", must_contain="ok")
 HOME_PAGE = Endpoint("anonymous home page", "/en/")
 PROFILE_PAGE = Endpoint("member's profile page", "/en/members/me/", logged_in=True, must_contain="Edit my profile")
 ENDPOINTS = (BARE_VIEW, HOME_PAGE, PROFILE_PAGE)
+# Measured after the benchmark's Redis is stopped: same pages, rendered without cache.
+HOME_PAGE_REDIS_DOWN = replace(HOME_PAGE, label="anonymous home page, Redis stopped")
+PROFILE_PAGE_REDIS_DOWN = replace(PROFILE_PAGE, label="member's profile page, Redis stopped")
+REDIS_DOWN_ENDPOINTS = (HOME_PAGE_REDIS_DOWN, PROFILE_PAGE_REDIS_DOWN)
 
 
 def run(command: Sequence[str | Path], *, env: dict[str, str] | None = None) -> str:
@@ -173,12 +178,45 @@ def run(command: Sequence[str | Path], *, env: dict[str, str] | None = None) -> 
     return completed.stdout
 
 
-def bench_environment(*, production: bool, secret_key: str) -> dict[str, str]:
+class PrivateRedis:
+    """A redis-server of the benchmark's own on a free port, keeping nothing on disk; `kill()` stops it by pid."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> PrivateRedis:
+        server = shutil.which("redis-server")
+        if server is None:
+            raise BenchError("redis-server is not installed. Install it with `sudo apt-get install -y redis-server`.")
+        command = [server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                if redis.Redis.from_url(self.url, socket_connect_timeout=0.5).ping():
+                    return self
+            except redis.RedisError:
+                time.sleep(0.1)
+        self.kill()
+        raise BenchError(f"redis-server did not start on port {self.port}.")
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.kill()
+
+
+def bench_environment(*, production: bool, secret_key: str, redis_url: str) -> dict[str, str]:
     environment = {name: value for name, value in os.environ.items() if name not in UNSET_VARIABLES}
     environment.update(
         DJANGO_SECRET_KEY=secret_key,
         DATABASE_URL=DATABASE_URL,
-        REDIS_URL=REDIS_URL,
+        REDIS_URL=redis_url,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         EMAIL_URL="smtp://127.0.0.1:25",
         SECURE_SSL_REDIRECT="false",  # plain http on 127.0.0.1, no TLS proxy in front
@@ -201,13 +239,6 @@ def check_services() -> None:
             f"PostgreSQL is not reachable at 127.0.0.1:5432 as user postgres ({error}).\n"
             "Start it with `service postgresql start` (or `pg_ctlcluster <version> main start`)."
         ) from error
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
-    except redis.RedisError as error:
-        raise BenchError(
-            f"Redis is not reachable at 127.0.0.1:6379 ({error}).\n"
-            "Start it with `service redis-server start` (or `redis-server --daemonize yes`)."
-        ) from error
 
 
 def find_wrk() -> str:
@@ -228,13 +259,11 @@ def find_wrk() -> str:
     return wrk
 
 
-def reset_database_and_cache() -> None:
+def reset_database() -> None:
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
         name = sql.Identifier(DATABASE_NAME)
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
         connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    # Database 2 belongs to the benchmark: stale page-cache generations or sessions would skew the run.
-    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def prepare_site(*, development: dict[str, str], production: dict[str, str]) -> None:
@@ -443,7 +472,7 @@ def verify_endpoint(port: int, endpoint: Endpoint, cookies: dict[str, str]) -> d
         if endpoint.must_contain and endpoint.must_contain not in body:
             raise BenchError(f"GET {endpoint.path} answered 200 but without {endpoint.must_contain!r}.")
         cookies.update(set_cookies)
-    if endpoint is HOME_PAGE and headers.get("x-page-cache") != "hit":
+    if endpoint == HOME_PAGE and headers.get("x-page-cache") != "hit":
         print(
             f"  WARNING: the second GET {endpoint.path} was not served from the page cache "
             f"(X-Page-Cache: {headers.get('x-page-cache', 'absent')}).",
@@ -546,6 +575,14 @@ def report(results: dict[Endpoint, LoadResult], worker_rss: dict[int, float], *,
         f"- gunicorn worker RSS after the run: {rss_list} (target < {WORKER_RSS_TARGET_MIB:.0f} MiB each) — "
         f"{verdict(largest_rss < WORKER_RSS_TARGET_MIB)}",
     ]
+    down_home, down_profile = results[HOME_PAGE_REDIS_DOWN], results[PROFILE_PAGE_REDIS_DOWN]
+    down_errors = down_home.non_2xx + down_profile.non_2xx + down_home.socket_errors + down_profile.socket_errors
+    lines.append(
+        f"- Redis stopped: {down_errors} non-2xx responses or connection errors (target 0) — "
+        f"{verdict(down_errors == 0)}; home page at {down_home.requests_per_second / home.requests_per_second:.0%} "
+        f"and profile at {down_profile.requests_per_second / profile.requests_per_second:.0%} of their "
+        "throughput with Redis"
+    )
     shares = ", ".join(f"{endpoint.path} {result.other_cpu_share:.0%}" for endpoint, result in results.items())
     lines += ["", f"CPU taken by other processes during the measured runs (share of {os.cpu_count()} CPUs): {shares}."]
     if any(result.other_cpu_share >= BUSY_CPU_SHARE for result in results.values()):
@@ -571,25 +608,28 @@ def main() -> int:
         check_services()
         wrk = find_wrk()
         secret_key = secrets.token_urlsafe(48)  # 64 characters, new for every run
-        development = bench_environment(production=False, secret_key=secret_key)
-        production = bench_environment(production=True, secret_key=secret_key)
-
-        print(f"Recreating database {DATABASE_NAME}, emptying Redis DB {REDIS_DB}, migrating and seeding …", flush=True)
-        preparing = time.monotonic()
-        reset_database_and_cache()
-        prepare_site(development=development, production=production)
-        member_cookies = create_member_session(production)
-        print(f"  ready in {time.monotonic() - preparing:.0f} s", flush=True)
-
         results: dict[Endpoint, LoadResult] = {}
-        with tempfile.TemporaryDirectory(prefix="http-bench-") as scratch:
+        with PrivateRedis() as private_redis, tempfile.TemporaryDirectory(prefix="http-bench-") as scratch:
+            development = bench_environment(production=False, secret_key=secret_key, redis_url=private_redis.url)
+            production = bench_environment(production=True, secret_key=secret_key, redis_url=private_redis.url)
+            print(f"Recreating database {DATABASE_NAME}, migrating and seeding (Redis on port {private_redis.port}) …")
+            preparing = time.monotonic()
+            reset_database()
+            prepare_site(development=development, production=production)
+            member_cookies = create_member_session(production)
+            print(f"  ready in {time.monotonic() - preparing:.0f} s", flush=True)
+
             script = Path(scratch) / "report.lua"
             script.write_text(WRK_SCRIPT)
             port = free_port()
             print(f"Starting gunicorn ({WORKERS} workers) on 127.0.0.1:{port} …", flush=True)
             with GunicornServer(production, port) as server:
-                for number, endpoint in enumerate(ENDPOINTS, start=1):
-                    print(f"[{number}/{len(ENDPOINTS)}] {endpoint.label} ({endpoint.path}) …", flush=True)
+                steps = len(ENDPOINTS) + len(REDIS_DOWN_ENDPOINTS)
+                for number, endpoint in enumerate((*ENDPOINTS, *REDIS_DOWN_ENDPOINTS), start=1):
+                    if endpoint is REDIS_DOWN_ENDPOINTS[0]:
+                        print("Stopping the benchmark's Redis (SIGKILL) …", flush=True)
+                        private_redis.kill()
+                    print(f"[{number}/{steps}] {endpoint.label} ({endpoint.path}) …", flush=True)
                     cookies = verify_endpoint(port, endpoint, member_cookies if endpoint.logged_in else {})
                     run_wrk(wrk, script, port, endpoint, cookies, WARMUP_SECONDS)
                     load_run = partial(run_wrk, wrk, script, port, endpoint, cookies, MEASURE_SECONDS)
