@@ -4,6 +4,7 @@ from allauth.account import forms as allauth_forms
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -138,6 +139,12 @@ class SignupForm(allauth_forms.SignupForm):
         self.fields["agree_terms"].label = _("I agree to the terms of membership (version %(version)s)") % {
             "version": settings.TERMS_VERSION
         }
+        # The terms open in a new tab: what was typed in the form stays where it is.
+        self.fields["agree_terms"].help_text = format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("network:terms"),
+            _("Read the terms of membership (opens in a new tab)"),
+        )
         self.fields["agree_terms"].error_messages["required"] = _(
             "Please tick the box to agree to the terms of membership; you cannot join without it."
         )

@@ -75,7 +75,9 @@ def apply(request):
     if refused := _refuse_if_blocked(request):
         return refused
     member = queries.get_own_member(request.user)
-    form = ApplicationCategoryForm(request.GET if "category" in request.GET else None, current_category=member.category)
+    # Bound once the form was sent ("step" is its hidden field): "Continue" without a choice is an error.
+    sent = "category" in request.GET or "step" in request.GET
+    form = ApplicationCategoryForm(request.GET if sent else None, current_category=member.category)
     if form.is_bound and form.is_valid():
         return redirect("network:apply_details", category=form.cleaned_data["category"])
     return render(
