@@ -451,6 +451,8 @@ class ApplicationEvidenceForm(forms.ModelForm):
 
         required, _optional = APPLICATION_EVIDENCE[self.category]
         for name, field in self.fields.items():
+            if name == "country":
+                continue
             field.required = name in required
             label = ORGANISATION_LABELS.get(self.category) if name == "organisation" else EVIDENCE_LABELS[name]
             # Most fields are required, so the few optional ones say so in their label.
@@ -475,7 +477,10 @@ class ApplicationEvidenceForm(forms.ModelForm):
         return cleaned
 
     def evidence(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in self.fields}
+        return {name: self.cleaned_data.get(name) for name in self.fields if name != "country"}
+
+    def country(self) -> str:
+        return self.cleaned_data.get("country", "")
 
 
 def application_form_class(category: str) -> type[ApplicationEvidenceForm]:
@@ -489,18 +494,36 @@ def application_form_class(category: str) -> type[ApplicationEvidenceForm]:
     meta = type(
         "Meta", (ApplicationEvidenceForm.Meta,), {"fields": list(evidence_fields(category)), "widgets": widgets}
     )
-    return type(f"{category.title()}ApplicationForm", (ApplicationEvidenceForm,), {"Meta": meta, "category": category})
+    # The country goes to the applicant's profile (private until shared); officers see it in their list.
+    country = forms.ChoiceField(
+        label=_("Country you serve or work in"),
+        choices=lambda: [("", _("Choose a country")), *country_choices()],
+        error_messages={"required": _("Please choose your country.")},
+    )
+    attrs = {"Meta": meta, "category": category, "country": country}
+    return type(f"{category.title()}ApplicationForm", (ApplicationEvidenceForm,), attrs)
 
 
 class DecisionReasonForm(forms.Form):
-    """An officer's reason for a decision; the applicant reads it in the email."""
+    """An officer's reason for a decision; the applicant reads it in the email. Rejecting and asking for more
+    information need one (the applicant must know why, or what to add); approving does not."""
+
+    REASON_OPTIONAL_FOR = ("approve",)
 
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         help_text=_("The applicant receives this text by email."),
+        error_messages={"required": _("Please give a reason; the applicant will read it.")},
     )
+
+    def __init__(self, *args, decision: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if decision in self.REASON_OPTIONAL_FOR:
+            self.fields["reason"].required = False
+            self.fields["reason"].label = _("Message to the applicant (optional)")
+            self.fields["reason"].help_text = _("Sent with the welcome email, if you write one.")
 
 
 class CategoryChangeForm(forms.Form):

@@ -104,7 +104,9 @@ def apply_details(request, category: str):
         form = form_class(request.POST)
         if form.is_valid():
             try:
-                application_services.submit_application(request.user, category=category, evidence=form.evidence())
+                application_services.submit_application(
+                    request.user, category=category, evidence=form.evidence(), country=form.country()
+                )
             except ApplicationError as error:
                 messages.error(request, str(error))
                 return redirect("network:my_membership")
@@ -112,7 +114,9 @@ def apply_details(request, category: str):
             return redirect("network:my_membership")
         messages.error(request, _("Please correct the errors below. Nothing has been sent yet."))
     else:
-        form = form_class(initial={"police_service": member.police_service, "rank": member.rank})
+        form = form_class(
+            initial={"police_service": member.police_service, "rank": member.rank, "country": member.country.code}
+        )
     return render(
         request,
         "network/application_form.html",
@@ -136,7 +140,9 @@ def update_application(request):
         form = form_class(request.POST, instance=application)
         if form.is_valid():
             try:
-                application_services.resubmit_application(application, actor=request.user, evidence=form.evidence())
+                application_services.resubmit_application(
+                    application, actor=request.user, evidence=form.evidence(), country=form.country()
+                )
             except ApplicationError as error:
                 messages.error(request, str(error))
                 return redirect("network:my_membership")
@@ -144,7 +150,8 @@ def update_application(request):
             return redirect("network:my_membership")
         messages.error(request, _("Please correct the errors below. Nothing has been sent yet."))
     else:
-        form = form_class(instance=application)
+        member = queries.get_own_member(request.user)
+        form = form_class(instance=application, initial={"country": member.country.code})
     return render(
         request,
         "network/application_form.html",

@@ -99,6 +99,7 @@ def test_applicant_is_admitted_finds_members_and_enters_the_community_of_practic
     )
     field(page, "In that mission from (year)").fill("2018")
     field(page, "Until (year) (optional)").fill("2021")
+    field(page, "Country you serve or work in").select_option(label="Rwanda")
     page.get_by_role("button", name="Send my application").click()
 
     page.wait_for_url(on_path("/en/members/membership/"))
@@ -135,7 +136,7 @@ def test_applicant_is_admitted_finds_members_and_enters_the_community_of_practic
     officer_page.get_by_role("link", name="Approve", exact=True).click()
 
     expect(officer_page.get_by_role("heading", name="Approve", level=1)).to_be_visible()
-    officer_page.get_by_role("textbox", name="Reason").fill(APPROVAL_REASON)
+    officer_page.get_by_role("textbox", name="Message to the applicant (optional)").fill(APPROVAL_REASON)
     officer_page.get_by_role("button", name="Approve", exact=True).click()
 
     officer_page.wait_for_url(on_path("/admin/membership/applications/"))
