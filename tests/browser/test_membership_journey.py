@@ -39,10 +39,10 @@ def staff_opens_admin(page: Page, url, user: User, secret: str) -> None:
     page.wait_for_url(on_path("/en/accounts/login/"))
     field(page, "Email").fill(user.email)
     field(page, "Password").fill(UserFactory.PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url(on_path("/en/accounts/2fa/authenticate/"))
     field(page, "Code").fill(totp_code(secret))
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url(on_path("/admin/"))
     expect(page).to_have_title(re.compile("Dashboard"))
 
@@ -75,7 +75,7 @@ def test_applicant_is_admitted_finds_members_and_enters_the_community_of_practic
     page.goto(url("/en/accounts/login/"))
     field(page, "Email").fill(applicant.email)
     field(page, "Password").fill(UserFactory.PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url(on_path("/en/members/me/"))
     # Not admitted yet: the directory is not offered.
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Directory")).to_have_count(0)

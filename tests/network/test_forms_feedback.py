@@ -2,6 +2,7 @@
 field in error, a message for every refusal (never a silent reload), and the texts a form refers to."""
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -247,3 +248,40 @@ def test_decline_without_reason_shows_its_error_at_the_top(client, site):
     assert html.index("error-summary") < html.index("Motivation")
     access.refresh_from_db()
     assert access.state == "pending"
+
+
+# --- (f) one vocabulary: "Log in", "Sign up", "Log out" ---------------------------------------------------
+
+
+def _words(response) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+@pytest.mark.parametrize(
+    ("language", "log_in", "sign_up"), [("en", "Log in", "Sign up"), ("fr", "Se connecter", "S'inscrire")]
+)
+def test_login_and_signup_pages_say_log_in_and_sign_up(client, site, language, log_in, sign_up):
+    login = client.get(f"/{language}/accounts/login/")
+    html = unescape(login.content.decode())
+    assert f"<title>{log_in}" in " ".join(html.split()).replace("<title> ", "<title>")
+    assert re.search(rf"<h1>\s*{log_in}\s*</h1>", html)
+    assert re.search(rf'<button\s+type="submit"\s*>\s*{log_in}\s*</button>', html)
+    signup = client.get(f"/{language}/accounts/signup/")
+    signup_html = unescape(signup.content.decode())
+    assert re.search(rf"<h1>\s*{sign_up}\s*</h1>", signup_html)
+    assert re.search(rf'<button\s+type="submit"\s*>\s*{sign_up}\s*</button>', signup_html)
+    for words in (_words(login), _words(signup)):
+        for other in ("Sign In", "Sign Up", "sign in", "Connexion", "Inscription"):
+            assert other not in words, other
+
+
+def test_logging_in_and_out_say_so_in_the_same_words(client, site):
+    user = UserFactory()
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": UserFactory.PASSWORD}, follow=True
+    )
+    assert "You are logged in as" in _words(response)
+    logout = client.get(reverse("account_logout"))
+    assert "Are you sure you want to log out?" in _words(logout) and "Sign Out" not in _words(logout)
+    response = client.post(reverse("account_logout"), follow=True)
+    assert "You have logged out." in _words(response)
