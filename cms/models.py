@@ -175,6 +175,7 @@ class HomePage(BasePage):
         if can_view_campaign(user, campaign):
             context["campaign"] = campaign
             context["campaign_targets"] = list(campaign.targets.all())
+            context["campaign_ended"] = campaign.deadline < timezone.localdate()
         programmes = filter_pages_for_user(user, ProgrammePage.objects.live().descendant_of(self))
         context["upcoming_events"], context["events_are_upcoming"] = trainings_to_show(programmes)
         context["featured_members"] = featured_members_for(self.locale)[:3]
@@ -433,6 +434,7 @@ class CampaignPage(BasePage):
         if can_view_campaign(request.user, self.campaign):
             context["campaign"] = self.campaign
             context["campaign_targets"] = list(self.campaign.targets.all())
+            context["campaign_ended"] = self.campaign.deadline < timezone.localdate()
         return context
 
 
