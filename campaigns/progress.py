@@ -283,7 +283,8 @@ def status_text(projection: Projection, unit: str, current: str, target: str) ->
             return _("Target reached on %(date)s.") % {"date": charts.format_day(projection.reached_on)}
         return _("Target reached.")
     if status == Status.MISSED:
-        return _("Deadline passed: %(current)s of %(target)s reached by %(deadline)s.") % {
+        # Said calmly: a campaign that ended short of a target is a result to report, not an alarm.
+        return _("Ended on %(deadline)s at %(current)s of %(target)s.") % {
             "current": current,
             "target": target,
             "deadline": deadline,

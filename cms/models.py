@@ -175,6 +175,7 @@ class HomePage(BasePage):
         if can_view_campaign(user, campaign):
             context["campaign"] = campaign
             context["campaign_targets"] = list(campaign.targets.all())
+            context["campaign_ended"] = campaign.deadline < timezone.localdate()
         programmes = filter_pages_for_user(user, ProgrammePage.objects.live().descendant_of(self))
         context["upcoming_events"], context["events_are_upcoming"] = trainings_to_show(programmes)
         context["featured_members"] = featured_members_for(self.locale)[:3]
@@ -433,6 +434,7 @@ class CampaignPage(BasePage):
         if can_view_campaign(request.user, self.campaign):
             context["campaign"] = self.campaign
             context["campaign_targets"] = list(self.campaign.targets.all())
+            context["campaign_ended"] = self.campaign.deadline < timezone.localdate()
         return context
 
 
@@ -483,10 +485,24 @@ class JoinPage(BasePage):
 # --- contact form ---------------------------------------------------------------------------------
 
 HONEYPOT_FIELD = "website_address"
+# A message longer than this is refused (and kept on the page to be shortened), not emailed whole to staff.
+MESSAGE_MAX_LENGTH = 5000
 
 
 class ContactFormBuilder(FormBuilder):
-    """Adds a field people never see and bots fill in."""
+    """Adds a field people never see and bots fill in; limits the length of multi-line answers."""
+
+    def create_multiline_field(self, field, options):
+        # max_length also puts maxlength on the <textarea>, so the browser stops at the limit too.
+        options["max_length"] = MESSAGE_MAX_LENGTH
+        options["error_messages"] = {
+            **options.get("error_messages", {}),
+            "max_length": _(
+                "Please shorten your message to 5,000 characters at most (it has %(show_value)d); "
+                "what you wrote is kept below."
+            ),
+        }
+        return super().create_multiline_field(field, options)
 
     @property
     def formfields(self):
@@ -514,6 +530,7 @@ class ContactPage(BasePage, AbstractEmailForm):
     cache_anonymous = False
     # Submissions accepted per client address and hour, against bots that skip the hidden field.
     submissions_per_hour = 5
+    message_max_length = MESSAGE_MAX_LENGTH
 
     content_panels = [
         *AbstractEmailForm.content_panels,
@@ -566,6 +583,15 @@ class ContactPage(BasePage, AbstractEmailForm):
         context = self.get_context(request)
         context["form"] = form
         return TemplateResponse(request, self.get_template(request), context, status=status)
+
+    def send_mail(self, form):
+        """The email to staff, answerable: Reply-To is the visitor's address (the first email field)."""
+        from wagtail.admin.mail import send_mail
+
+        email_fields = [field.clean_name for field in self.get_form_fields() if field.field_type == "email"]
+        reply_to = [form.cleaned_data[name] for name in email_fields[:1] if form.cleaned_data.get(name)]
+        addresses = [address.strip() for address in self.to_address.split(",")]
+        send_mail(self.subject, self.render_email(form), addresses, self.from_address, reply_to=reply_to or None)
 
     def _consume_submission_allowance(self, request) -> bool:
         from allauth.account.adapter import get_adapter

@@ -348,6 +348,9 @@ WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 # Passwords are managed through allauth only (rate limits, notifications, logout of other sessions).
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# No Gravatar: it would send a hash of each staff member's email address to a third party, and shows a broken
+# image where it cannot be reached. Wagtail falls back to its own default avatar (a static file).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True

@@ -4,6 +4,7 @@ from allauth.account import forms as allauth_forms
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -138,6 +139,12 @@ class SignupForm(allauth_forms.SignupForm):
         self.fields["agree_terms"].label = _("I agree to the terms of membership (version %(version)s)") % {
             "version": settings.TERMS_VERSION
         }
+        # The terms open in a new tab: what was typed in the form stays where it is.
+        self.fields["agree_terms"].help_text = format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("network:terms"),
+            _("Read the terms of membership (opens in a new tab)"),
+        )
         self.fields["agree_terms"].error_messages["required"] = _(
             "Please tick the box to agree to the terms of membership; you cannot join without it."
         )
@@ -444,6 +451,8 @@ class ApplicationEvidenceForm(forms.ModelForm):
 
         required, _optional = APPLICATION_EVIDENCE[self.category]
         for name, field in self.fields.items():
+            if name == "country":
+                continue
             field.required = name in required
             label = ORGANISATION_LABELS.get(self.category) if name == "organisation" else EVIDENCE_LABELS[name]
             # Most fields are required, so the few optional ones say so in their label.
@@ -468,7 +477,10 @@ class ApplicationEvidenceForm(forms.ModelForm):
         return cleaned
 
     def evidence(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in self.fields}
+        return {name: self.cleaned_data.get(name) for name in self.fields if name != "country"}
+
+    def country(self) -> str:
+        return self.cleaned_data.get("country", "")
 
 
 def application_form_class(category: str) -> type[ApplicationEvidenceForm]:
@@ -482,18 +494,36 @@ def application_form_class(category: str) -> type[ApplicationEvidenceForm]:
     meta = type(
         "Meta", (ApplicationEvidenceForm.Meta,), {"fields": list(evidence_fields(category)), "widgets": widgets}
     )
-    return type(f"{category.title()}ApplicationForm", (ApplicationEvidenceForm,), {"Meta": meta, "category": category})
+    # The country goes to the applicant's profile (private until shared); officers see it in their list.
+    country = forms.ChoiceField(
+        label=_("Country you serve or work in"),
+        choices=lambda: [("", _("Choose a country")), *country_choices()],
+        error_messages={"required": _("Please choose your country.")},
+    )
+    attrs = {"Meta": meta, "category": category, "country": country}
+    return type(f"{category.title()}ApplicationForm", (ApplicationEvidenceForm,), attrs)
 
 
 class DecisionReasonForm(forms.Form):
-    """An officer's reason for a decision; the applicant reads it in the email."""
+    """An officer's reason for a decision; the applicant reads it in the email. Rejecting and asking for more
+    information need one (the applicant must know why, or what to add); approving does not."""
+
+    REASON_OPTIONAL_FOR = ("approve",)
 
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         help_text=_("The applicant receives this text by email."),
+        error_messages={"required": _("Please give a reason; the applicant will read it.")},
     )
+
+    def __init__(self, *args, decision: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if decision in self.REASON_OPTIONAL_FOR:
+            self.fields["reason"].required = False
+            self.fields["reason"].label = _("Message to the applicant (optional)")
+            self.fields["reason"].help_text = _("Sent with the welcome email, if you write one.")
 
 
 class CategoryChangeForm(forms.Form):

@@ -294,7 +294,8 @@ def list_applications_for_review():
 def list_members_for_staff():
     from network.models import Member
 
-    return Member.objects.select_related("user")
+    # The groups give staff accounts their role in the member list.
+    return Member.objects.select_related("user").prefetch_related("user__groups")
 
 
 def count_pending_applications() -> int:

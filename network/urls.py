@@ -27,6 +27,7 @@ urlpatterns = [
     path("community/requests/", community.community_requests, name="community_requests"),
     path("community/requests/<int:pk>/endorse/", community.endorse_request, name="endorse_community_request"),
     # --- privacy ---
+    path("terms/", privacy.terms, name="terms"),
     path("me/privacy/", privacy.privacy_settings, name="privacy"),
     path("me/export/", privacy.export_data, name="export_data"),
     path("me/delete/", privacy.delete_account, name="delete_account"),

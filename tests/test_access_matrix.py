@@ -455,6 +455,7 @@ ENTRIES: list[Entry] = [
         probe("/en/members/community/requests/{w.pending_request.pk}/endorse/", POST_ONLY_SIGNED_IN),
     ),
     # --- privacy ---
+    entry("en/members/terms/", "network:terms", probe("/en/members/terms/", PUBLIC_PAGE)),
     entry("en/members/me/privacy/", "network:privacy", probe("/en/members/me/privacy/", SIGNED_IN_PAGE)),
     entry("en/members/me/export/", "network:export_data", probe("/en/members/me/export/", SIGNED_IN_PAGE)),
     entry("en/members/me/delete/", "network:delete_account", probe("/en/members/me/delete/", SIGNED_IN_PAGE)),

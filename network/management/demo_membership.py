@@ -14,7 +14,7 @@ from network.models import Member, MembershipApplication, Mission, User
 from network.services import ensure_member_profile, record_audit
 
 APPLICANTS = [
-    # email, first, last, category, state, evidence, info requested
+    # email, first, last, category, state, evidence, info requested, country
     (
         "nadia.haddad@example.org",
         "Nadia",
@@ -30,6 +30,7 @@ APPLICANTS = [
             "statement": "Deputy head of the mission's gender unit.",
         },
         "",
+        "MA",
     ),
     (
         "sofia.berg@example.org",
@@ -39,6 +40,7 @@ APPLICANTS = [
         ApplicationState.SUBMITTED,
         {"organisation": "Nordic Centre for Gender in Military Operations", "interest": "Training research."},
         "",
+        "SE",
     ),
     (
         "fatou.ndiaye@example.org",
@@ -48,6 +50,7 @@ APPLICANTS = [
         ApplicationState.MORE_INFO,
         {"organisation": "Ministry of the Interior", "role": "Adviser"},
         "Please tell us which UN police component you work with, and since when.",
+        "SN",
     ),
 ]
 
@@ -71,8 +74,10 @@ def seed_membership_demo(password: str) -> list[tuple[str, str]]:
     """Create the demo applicants and the expiring member; returns (email, label) for the printed list."""
     accounts = []
     officer = User.objects.filter(email="officer@example.org").first()
-    for email, first, last, category, state, evidence, info_request in APPLICANTS:
+    for email, first, last, category, state, evidence, info_request, country in APPLICANTS:
         user = _demo_user(email, first, last, password)
+        # As the application form keeps it: on the (still private) profile, where the officers' list reads it.
+        Member.objects.filter(user=user, country="").update(country=country)
         if not MembershipApplication.objects.filter(user=user).exists():
             values = dict(evidence)
             if "mission" in values:

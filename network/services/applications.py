@@ -83,8 +83,9 @@ def application_blocker(user: User) -> str:
     return ""
 
 
-def submit_application(user: User, *, category: str, evidence: dict) -> MembershipApplication:
-    """Record a new application; audited, and a confirmation email goes to the applicant."""
+def submit_application(user: User, *, category: str, evidence: dict, country: str = "") -> MembershipApplication:
+    """Record a new application; audited, and a confirmation email goes to the applicant. The country she
+    gives is kept on her profile (private until she shares it), where the officers' list reads it."""
     if category not in MemberCategory.values:
         raise ApplicationError(_("Please choose one of the membership categories."))
     member = ensure_member_profile(user)
@@ -96,6 +97,9 @@ def submit_application(user: User, *, category: str, evidence: dict) -> Membersh
     values = _clean_evidence(category, evidence)
     try:
         with transaction.atomic():
+            if country and member.country != country:
+                member.country = country
+                member.save(update_fields=["country", "updated_at"])
             application = MembershipApplication.objects.create(
                 user=user, category=category, state=ApplicationState.SUBMITTED, **values
             )
@@ -116,7 +120,9 @@ def submit_application(user: User, *, category: str, evidence: dict) -> Membersh
 
 
 @transaction.atomic
-def resubmit_application(application: MembershipApplication, *, actor: User, evidence: dict) -> MembershipApplication:
+def resubmit_application(
+    application: MembershipApplication, *, actor: User, evidence: dict, country: str = ""
+) -> MembershipApplication:
     """The applicant adds the information an officer asked for; the application goes back to the officers."""
     locked = MembershipApplication.objects.select_for_update().get(pk=application.pk)
     if locked.user_id != actor.pk:
@@ -127,6 +133,8 @@ def resubmit_application(application: MembershipApplication, *, actor: User, evi
         setattr(locked, name, value)
     locked.state = ApplicationState.SUBMITTED
     locked.save()
+    if country:
+        Member.objects.filter(user=actor).exclude(country=country).update(country=country, updated_at=timezone.now())
     record_audit(
         AuditAction.APPLICATION_SUBMITTED,
         actor=actor,
@@ -137,11 +145,13 @@ def resubmit_application(application: MembershipApplication, *, actor: User, evi
     return locked
 
 
-def _lock_for_decision(application: MembershipApplication, actor: User, reason: str) -> MembershipApplication:
+def _lock_for_decision(
+    application: MembershipApplication, actor: User, reason: str, *, reason_required: bool = True
+) -> MembershipApplication:
     from network.permissions import check_can_review_applications
 
     check_can_review_applications(actor)
-    if not reason.strip():
+    if reason_required and not reason.strip():
         raise ApplicationError(_("Please give a reason; the applicant will read it."))
     # The row lock makes a second officer wait here until the first decision is committed, then see it.
     locked = MembershipApplication.objects.select_for_update().select_related("user").get(pk=application.pk)
@@ -195,10 +205,11 @@ def copy_application_to_profile(member: Member, application: MembershipApplicati
 
 
 @transaction.atomic
-def approve_application(application: MembershipApplication, *, actor: User, reason: str) -> MembershipApplication:
+def approve_application(application: MembershipApplication, *, actor: User, reason: str = "") -> MembershipApplication:
     """Admit the applicant in the category applied for (category change with history, membership term), copy
-    the evidence into her still private profile, audit it and email the applicant the decision and its reason."""
-    locked = _lock_for_decision(application, actor, reason)
+    the evidence into her still private profile, audit it and email the applicant the decision (and the
+    officer's message, which is optional: a welcome needs no justification)."""
+    locked = _lock_for_decision(application, actor, reason, reason_required=False)
     _decide(locked, state=ApplicationState.APPROVED, actor=actor, reason=reason)
     member = ensure_member_profile(locked.user)
     change_member_category(
@@ -270,7 +281,7 @@ def request_more_information(application: MembershipApplication, *, actor: User,
     return locked
 
 
-def approve_applications(applications, *, actor: User, reason: str) -> tuple[int, int]:
+def approve_applications(applications, *, actor: User, reason: str = "") -> tuple[int, int]:
     """Approve several applications, each in its own transaction; returns (approved, skipped)."""
     approved = skipped = 0
     for application in applications:

@@ -75,7 +75,9 @@ def apply(request):
     if refused := _refuse_if_blocked(request):
         return refused
     member = queries.get_own_member(request.user)
-    form = ApplicationCategoryForm(request.GET if "category" in request.GET else None, current_category=member.category)
+    # Bound once the form was sent ("step" is its hidden field): "Continue" without a choice is an error.
+    sent = "category" in request.GET or "step" in request.GET
+    form = ApplicationCategoryForm(request.GET if sent else None, current_category=member.category)
     if form.is_bound and form.is_valid():
         return redirect("network:apply_details", category=form.cleaned_data["category"])
     return render(
@@ -102,7 +104,9 @@ def apply_details(request, category: str):
         form = form_class(request.POST)
         if form.is_valid():
             try:
-                application_services.submit_application(request.user, category=category, evidence=form.evidence())
+                application_services.submit_application(
+                    request.user, category=category, evidence=form.evidence(), country=form.country()
+                )
             except ApplicationError as error:
                 messages.error(request, str(error))
                 return redirect("network:my_membership")
@@ -110,7 +114,9 @@ def apply_details(request, category: str):
             return redirect("network:my_membership")
         messages.error(request, _("Please correct the errors below. Nothing has been sent yet."))
     else:
-        form = form_class(initial={"police_service": member.police_service, "rank": member.rank})
+        form = form_class(
+            initial={"police_service": member.police_service, "rank": member.rank, "country": member.country.code}
+        )
     return render(
         request,
         "network/application_form.html",
@@ -134,7 +140,9 @@ def update_application(request):
         form = form_class(request.POST, instance=application)
         if form.is_valid():
             try:
-                application_services.resubmit_application(application, actor=request.user, evidence=form.evidence())
+                application_services.resubmit_application(
+                    application, actor=request.user, evidence=form.evidence(), country=form.country()
+                )
             except ApplicationError as error:
                 messages.error(request, str(error))
                 return redirect("network:my_membership")
@@ -142,7 +150,8 @@ def update_application(request):
             return redirect("network:my_membership")
         messages.error(request, _("Please correct the errors below. Nothing has been sent yet."))
     else:
-        form = form_class(instance=application)
+        member = queries.get_own_member(request.user)
+        form = form_class(instance=application, initial={"country": member.country.code})
     return render(
         request,
         "network/application_form.html",

@@ -147,7 +147,7 @@ class CommunityRequestDecisionView(ModeratorPageMixin, TemplateView):
             access_request=self.access_request,
             forms=forms,
             action_labels=CommunityDecisionForm.ACTIONS,
-            general_error=failed_form.non_field_errors() if failed_form is not None else None,
+            failed_form=failed_form,
             own_request=self.access_request.member.user_id == self.request.user.pk,
         )
         return context

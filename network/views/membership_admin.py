@@ -213,7 +213,22 @@ class ApplicationDecisionView(WagtailAdminTemplateMixin, FormView):
         if not permissions.can_review_applications(request.user):
             raise PermissionDenied
         self.object = get_object_or_404(queries.list_applications_for_review(), pk=kwargs["pk"])
+        if not self.object.is_open or (
+            self.decision == "request_info" and self.object.state == ApplicationState.MORE_INFO
+        ):
+            # An old link or a second officer: the decision form is not offered again (the service would refuse).
+            messages.warning(
+                request,
+                _("This application has already been decided (%(state)s); nothing more can be done with it.")
+                % {"state": self.object.get_state_display()}
+                if not self.object.is_open
+                else _("More information has already been requested for this application."),
+            )
+            return redirect(self.inspect_url_name, quote(self.object.pk))
         return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "decision": self.decision}
 
     def get_page_title(self):
         return DECISIONS[self.decision]
@@ -318,7 +333,10 @@ class MembershipApplicationViewSet(NoDjangoPermissionsMixin, ModelViewSet):
 
 
 class BulkApproveForm(DecisionReasonForm):
-    pass
+    """Approving needs no reason, in bulk as one by one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, decision="approve", **kwargs)
 
 
 class BulkApproveApplications(BulkAction):
@@ -419,6 +437,20 @@ class MemberIndexView(IndexView):
 
 
 MEMBER_NAMESPACE = "membership_members"
+
+
+def category_or_staff_role(member: Member) -> str:
+    """What the member list says a person is: her category, her staff roles, or that she is not admitted yet.
+
+    Staff accounts have a profile but usually no category; listed as blank "members" they looked like
+    applicants nobody had dealt with."""
+    parts = [str(member.get_category_display())] if member.category else []
+    roles = [str(StaffRole(group.name).label) for group in member.user.groups.all() if group.name in StaffRole.values]
+    if member.user.is_superuser and not roles:
+        roles = [str(StaffRole.ADMINISTRATOR.label)]
+    if roles:
+        parts.append(_("Staff: %(roles)s") % {"roles": ", ".join(roles)})
+    return " · ".join(parts) or str(_("Not admitted yet"))
 
 
 class MemberInspectView(InspectView):
@@ -546,7 +578,7 @@ class MemberViewSet(NoDjangoPermissionsMixin, ModelViewSet):
     list_display = [
         "user",
         Column("email", label=_("Email"), accessor="user.email"),
-        "category",
+        Column("category", label=_("Category or role"), accessor=category_or_staff_role, sort_key="category"),
         Column("country", label=_("Country"), accessor="country.name"),
         Column(
             "membership_expires_on",

@@ -3,6 +3,7 @@
 import json
 
 from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,11 @@ from network.choices import ConsentKind
 from network.forms import DeleteAccountForm, FeatureConsentForm
 from network.models import ConsentRecord
 from network.services import privacy
+
+
+def terms(request):
+    """The terms of membership that the sign-up checkbox accepts, with the version recorded on the consent."""
+    return render(request, "network/terms.html", {"version": settings.TERMS_VERSION})
 
 
 @login_required

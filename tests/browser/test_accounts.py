@@ -32,14 +32,14 @@ def sign_up(page: Page, email: str, password: str, password_again: str | None = 
     field(page, "Password").fill(password)
     field(page, "Password (again)").fill(password if password_again is None else password_again)
     page.get_by_label(re.compile("I agree to the terms of membership")).check()
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
 
 
 def log_in(page: Page, url: Callable[[str], str], email: str, password: str) -> None:
     page.goto(url("/en/accounts/login/"))
     field(page, "Email").fill(email)
     field(page, "Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
 
 
 def log_out(page: Page) -> None:
@@ -101,7 +101,12 @@ def test_signup_with_mismatched_passwords_keeps_typed_email(page: Page, url, sit
     page.goto(url("/en/accounts/signup/"))
     sign_up(page, "amina@example.org", NEW_PASSWORD, NEW_PASSWORD + "-typo")
 
-    expect(page.get_by_text("You must type the same password each time.")).to_be_visible()
+    # The error summary is focused first and leads to the field; the field says it again.
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="You must type the same password each time.").click()
+    expect(page).to_have_url(re.compile(r".*/en/accounts/signup/#id_password2$"))
+    expect(page.locator("#id_password2_error")).to_have_text("You must type the same password each time.")
     expect(field(page, "Email")).to_have_value("amina@example.org")
     expect(field(page, "Password")).to_have_value("")
     expect(field(page, "Password (again)")).to_have_value("")
@@ -139,14 +144,15 @@ def test_member_enrols_totp_and_logs_in_with_a_code(page: Page, url, site):
     expect(page.get_by_role("heading", name="Two-Factor Authentication")).to_be_visible()
     code = totp_code(secret)
     page.get_by_placeholder("Code").fill(other_code(code))
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
 
-    expect(page.get_by_text("Incorrect code.")).to_be_visible()
+    expect(page.locator("#id_code_error")).to_have_text("Incorrect code.")
+    expect(page.locator(".error-summary")).to_contain_text("Incorrect code.")
     expect(page).to_have_url(on_path("/en/accounts/2fa/authenticate/"))
     expect(account_nav(page).get_by_role("link", name="Log in")).to_be_visible()
 
     page.get_by_placeholder("Code").fill(totp_code(secret))
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
 
     page.wait_for_url(on_path("/en/members/me/"))
     expect_logged_in(page)

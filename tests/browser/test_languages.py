@@ -14,9 +14,9 @@ def test_visitor_switches_to_french_and_sees_french_ui(page: Page, url, site):
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("heading", level=1)).to_have_text("Réseau des policières")
 
-    # The login page in French is allauth's, whose translations ship with it.
+    # The login page in French: allauth's, in the site's words ("Se connecter", as in the header).
     page.locator("a[href='/fr/accounts/login/']").first.click()
     page.wait_for_url("**/fr/accounts/login/")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Connexion")
-    expect(page.get_by_role("button", name="Connexion")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Se connecter")
+    expect(page.get_by_role("button", name="Se connecter")).to_be_visible()

@@ -39,10 +39,10 @@ def staff_opens_admin(page: Page, url, user: User, secret: str) -> None:
     page.wait_for_url(on_path("/en/accounts/login/"))
     field(page, "Email").fill(user.email)
     field(page, "Password").fill(UserFactory.PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url(on_path("/en/accounts/2fa/authenticate/"))
     field(page, "Code").fill(totp_code(secret))
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url(on_path("/admin/"))
     expect(page).to_have_title(re.compile("Dashboard"))
 
@@ -75,7 +75,7 @@ def test_applicant_is_admitted_finds_members_and_enters_the_community_of_practic
     page.goto(url("/en/accounts/login/"))
     field(page, "Email").fill(applicant.email)
     field(page, "Password").fill(UserFactory.PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url(on_path("/en/members/me/"))
     # Not admitted yet: the directory is not offered.
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Directory")).to_have_count(0)
@@ -99,6 +99,7 @@ def test_applicant_is_admitted_finds_members_and_enters_the_community_of_practic
     )
     field(page, "In that mission from (year)").fill("2018")
     field(page, "Until (year) (optional)").fill("2021")
+    field(page, "Country you serve or work in").select_option(label="Rwanda")
     page.get_by_role("button", name="Send my application").click()
 
     page.wait_for_url(on_path("/en/members/membership/"))
@@ -135,7 +136,7 @@ def test_applicant_is_admitted_finds_members_and_enters_the_community_of_practic
     officer_page.get_by_role("link", name="Approve", exact=True).click()
 
     expect(officer_page.get_by_role("heading", name="Approve", level=1)).to_be_visible()
-    officer_page.get_by_role("textbox", name="Reason").fill(APPROVAL_REASON)
+    officer_page.get_by_role("textbox", name="Message to the applicant (optional)").fill(APPROVAL_REASON)
     officer_page.get_by_role("button", name="Approve", exact=True).click()
 
     officer_page.wait_for_url(on_path("/admin/membership/applications/"))

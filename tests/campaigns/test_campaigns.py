@@ -635,7 +635,7 @@ def test_seeded_demo_campaign_has_history_for_each_target(client):
     assert share.statistic_series.points.filter(year=2009).get().value == 7
     page = client.get("/en/campaigns/race-to-2014/").content.decode()
     assert "Target reached on" in page  # sign-ups
-    assert "Deadline passed" in page  # members
+    assert "Ended on Dec. 31, 2014 at" in page  # members
     assert str(MemberCategory.ACTIVE.label) in page
 
 

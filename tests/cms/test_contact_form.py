@@ -1,7 +1,7 @@
 import pytest
 from wagtail.contrib.forms.models import FormSubmission
 
-from cms.models import HONEYPOT_FIELD, ContactPage
+from cms.models import HONEYPOT_FIELD, ContactFormField, ContactPage
 from network.page_cache import CACHE_HEADER
 from tests.factories.cms import contact_page
 
@@ -98,3 +98,47 @@ def test_french_contact_page_answers_in_french(client, site):
     html = client.post(page.url, {**MESSAGE, "your_name": ""}).content.decode()
     assert '<html lang="fr">' in html
     assert 'class="errorlist"' in html and "This field is required." not in html  # Django's French message
+
+
+def test_message_field_is_limited_in_the_browser(client, contact):
+    html = client.get(contact.url).content.decode()
+    assert f'maxlength="{ContactPage.message_max_length}"' in html
+    assert ContactPage.message_max_length == 5000
+
+
+def test_too_long_message_is_refused_with_a_clear_error_and_kept(client, contact, mailoutbox):
+    long_message = "Please read this. " * 6000  # ~100,000 characters
+    response = client.post(contact.url, {**MESSAGE, "your_message": long_message})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Please shorten your message to 5,000 characters" in html
+    assert "There is a problem" in html and 'href="#id_your_message"' in html
+    assert long_message.strip() in html  # what was typed is kept, to shorten it
+    assert not FormSubmission.objects.exists() and not mailoutbox
+
+
+def test_message_at_the_limit_is_sent(client, contact, mailoutbox):
+    response = client.post(contact.url, {**MESSAGE, "your_message": "x" * 5000})
+    assert response.status_code == 200 and "Thank you" in response.content.decode()
+    assert len(mailoutbox) == 1
+
+
+def test_staff_can_reply_to_the_visitor_from_the_email(client, contact, mailoutbox):
+    client.post(contact.url, MESSAGE)
+    [email] = mailoutbox
+    assert email.reply_to == ["grace@example.org"]
+    assert email.to == ["secretariat@example.org"]
+
+
+def test_reply_to_uses_the_visitors_address_whatever_the_field_is_called(client, site, mailoutbox):
+    french = contact_page(
+        site["fr"],
+        slug="ecrire",
+        form_fields=[
+            ContactFormField(label="Votre adresse électronique", field_type="email", required=True, sort_order=0),
+            ContactFormField(label="Votre message", field_type="multiline", required=True, sort_order=1),
+        ],
+    )
+    client.post(french.url, {"votre_adresse_electronique": "awa@example.org", "votre_message": "Bonjour"})
+    [email] = mailoutbox
+    assert email.reply_to == ["awa@example.org"]

@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 import pytest
 from wagtail.models import Page
 
@@ -59,7 +62,7 @@ def test_flash_message_after_logout_is_not_swallowed_by_the_cache(client, site, 
     client.get("/en/")  # a cached anonymous copy exists
     client.force_login(member_of("").user)
     response = client.post("/en/accounts/logout/", follow=True)
-    assert "You have signed out." in response.content.decode()
+    assert "You have logged out." in response.content.decode()
 
 
 def test_page_with_view_restriction_is_never_cached(client, site):
@@ -69,3 +72,35 @@ def test_page_with_view_restriction_is_never_cached(client, site):
     response = client.get("/en/")
     assert CACHE_HEADER not in response
     assert "s3cret" not in response.content.decode()
+
+
+@pytest.fixture
+def demo_home(client, settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", quiet_passwords=True)
+    return client.get("/en/").content.decode()
+
+
+def test_demo_home_page_leads_with_the_campaign_and_the_latest_stories(demo_home):
+    main = demo_home[demo_home.index('<main id="main"') :]
+    after_hero = main[main.index("</section>", main.index('class="hero')) :]
+    sections = re.findall(r'<section(?: class="([^"]*)")? aria-labelledby="([^"]+)"', after_hero)
+    assert sections[0][0] == "campaign-progress"
+    assert sections[1][1] == "latest-stories"
+    # Before the editors' body text and the training courses.
+    assert after_hero.index("latest-stories") < after_hero.index('aria-labelledby="trainings"')
+    assert after_hero.index("latest-stories") < after_hero.index('<div class="prose home-body">')
+
+
+def test_demo_home_page_sums_up_an_ended_campaign_calmly(demo_home):
+    from django.contrib.staticfiles import finders
+
+    assert "Deadline passed" not in demo_home
+    assert "Ended on" in demo_home
+    # The final figures are there, in neutral colours: a campaign that ended is news, not an alarm.
+    assert "1,912 of 2,014" in demo_home
+    css = Path(finders.find("css/site.css")).read_text()
+    [rule] = [line for line in css.splitlines() if ".status-missed" in line]
+    assert "var(--error)" not in rule

@@ -30,7 +30,8 @@ def apply_url(category: str) -> str:
 
 def post_data(category: str) -> dict:
     data = EVIDENCE[category]()
-    return {name: (value.pk if hasattr(value, "pk") else value) for name, value in data.items()}
+    # The applicant's country goes to her profile (see tests/network/test_officer_review.py).
+    return {"country": "RW", **{name: (value.pk if hasattr(value, "pk") else value) for name, value in data.items()}}
 
 
 @pytest.fixture
@@ -121,7 +122,7 @@ def test_missing_evidence_gives_errors_per_field_and_keeps_what_was_typed(client
     response = client.post(apply_url(category), {"statement": "I would like to join."})
     assert response.status_code == 200
     form = response.context["form"]
-    assert set(form.errors) == set(required)
+    assert set(form.errors) == {*required, "country"}
     page = response.content.decode()
     assert "I would like to join." in page
     assert "Nothing has been sent yet." in page
@@ -368,10 +369,11 @@ def test_only_officers_and_administrators_decide(site, member_of, role):
     services.approve_application(application, actor=administrator, reason="Yes.")
 
 
-def test_a_decision_needs_a_reason(site, officer):
-    application = submitted(MemberCategory.OBSERVER)
-    with pytest.raises(ApplicationError, match="reason"):
-        services.approve_application(application, actor=officer, reason="  ")
+def test_a_rejection_or_a_request_for_information_needs_a_reason(site, officer):
+    # Approving needs none (tests/network/test_officer_review.py).
+    for decide in (services.reject_application, services.request_more_information):
+        with pytest.raises(ApplicationError, match="reason"):
+            decide(submitted(MemberCategory.OBSERVER), actor=officer, reason="  ")
 
 
 def test_officer_cannot_decide_their_own_application(site, officer):
