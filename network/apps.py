@@ -14,6 +14,13 @@ class NetworkConfig(AppConfig):
         # Connects the receivers that audit group (staff role) changes made outside the services.
         import network.services.staff  # noqa: F401
 
+        # The network's own sections of the members' area and panels of the Community of Practice home (the
+        # other apps register theirs in their areas.py); the cached members' area forgets what changes.
+        import network.sections  # noqa: F401
+        from network.members_area import connect_receivers
+
+        connect_receivers()
+
 
 def _ensure_staff_groups(sender, **kwargs):
     # Permissions exist only after migrate has run, so the groups are kept in shape here, not in a migration.

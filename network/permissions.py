@@ -4,9 +4,11 @@ Views and templates ask these functions; nothing else branches on a member's cat
 `can_*` answer yes or no, `check_*` raise, `filter_*` narrow querysets.
 """
 
-from django.contrib.auth.models import AnonymousUser, Permission
+import functools
+
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from network.choices import AccessLevel, CommunityAccessState, MemberCategory, StaffRole, Visibility
@@ -27,10 +29,76 @@ User_ = User | AnonymousUser
 def get_member(user: User_) -> Member | None:
     if not user.is_authenticated:
         return None
+    if not _member_relation().is_cached(user):
+        load_viewer(user)
     try:
         return user.member
     except Member.DoesNotExist:
         return None
+
+
+@functools.cache
+def _member_relation():
+    """The reverse side of Member.user, which knows whether `user.member` was read (or primed) already."""
+    return User._meta.get_field("member")
+
+
+def _current_community_access(today):
+    return CommunityAccessRequest.objects.filter(state=CommunityAccessState.APPROVED).filter(
+        Q(review_on__isnull=True) | Q(review_on__gt=today)
+    )
+
+
+def _admin_access_permissions(user_ref):
+    return Permission.objects.filter(
+        Q(group__user=user_ref) | Q(user=user_ref), codename="access_admin", content_type__app_label="wagtailadmin"
+    )
+
+
+def load_viewer(user: User_) -> None:
+    """Read in one query what the permission checks of a request ask about a signed-in user, and keep it on
+    the user object: her member profile, whether she has Community of Practice access, her staff roles and
+    whether she may open the admin.
+
+    Every signed-in page asks these (the header, the menu, the members' area); read one by one they cost
+    four or five queries per page. The first permission question of the request calls this; the caches it
+    fills are the ones `has_community_access`, `has_staff_role` and `can_open_admin` keep, so a service that
+    changes one of them forgets it as before. An object already loaded (a view's `user.member`) is kept.
+    """
+    if not user.is_authenticated or user.__dict__.get("_viewer_loaded"):
+        return
+    user._viewer_loaded = True
+    roles = {
+        f"viewer_role_{index}": Exists(Group.objects.filter(user=OuterRef("pk"), name=role.value))
+        for index, role in enumerate(StaffRole)
+    }
+    row = (
+        User.objects.filter(pk=user.pk)
+        .select_related("member")
+        .annotate(
+            viewer_community=Exists(
+                _current_community_access(timezone.localdate()).filter(member__user_id=OuterRef("pk"))
+            ),
+            viewer_admin=Exists(_admin_access_permissions(OuterRef("pk"))),
+            **roles,
+        )
+        .first()
+    )
+    if row is None:
+        return
+    if not _member_relation().is_cached(user):
+        try:
+            user.member = row.member
+        except Member.DoesNotExist:
+            _member_relation().set_cached_value(user, None)
+    member = _member_relation().get_cached_value(user)
+    if member is not None:
+        member.__dict__.setdefault("_has_community_access", row.viewer_community)
+    user.__dict__.setdefault(
+        "_staff_role_names",
+        {role.value for index, role in enumerate(StaffRole) if getattr(row, f"viewer_role_{index}")},
+    )
+    user.__dict__.setdefault("_can_open_admin", row.viewer_admin)
 
 
 def membership_is_current(member: Member) -> bool:
@@ -41,12 +109,7 @@ def has_community_access(member: Member) -> bool:
     """An approved Community of Practice request whose review date has not passed."""
     # Cached on the instance: a page asks several times.
     if not hasattr(member, "_has_community_access"):
-        today = timezone.localdate()
-        member._has_community_access = (
-            CommunityAccessRequest.objects.filter(member=member, state=CommunityAccessState.APPROVED)
-            .filter(Q(review_on__isnull=True) | Q(review_on__gt=today))
-            .exists()
-        )
+        member._has_community_access = _current_community_access(timezone.localdate()).filter(member=member).exists()
     return member._has_community_access
 
 
@@ -76,6 +139,8 @@ def has_staff_role(user: User_, role: StaffRole) -> bool:
     if user.is_superuser:
         return True
     # Cached on the user object: templates ask several times per page.
+    if not hasattr(user, "_staff_role_names"):
+        load_viewer(user)
     if not hasattr(user, "_staff_role_names"):
         user._staff_role_names = set(user.groups.values_list("name", flat=True))
     return role.value in user._staff_role_names
@@ -142,9 +207,11 @@ def can_open_admin(user: User_) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Permission.objects.filter(
-        Q(group__user=user) | Q(user=user), codename="access_admin", content_type__app_label="wagtailadmin"
-    ).exists()
+    if not hasattr(user, "_can_open_admin"):
+        load_viewer(user)
+    if not hasattr(user, "_can_open_admin"):
+        user._can_open_admin = _admin_access_permissions(user).exists()
+    return user._can_open_admin
 
 
 def requires_mfa(user: User_) -> bool:
@@ -205,11 +272,15 @@ def filter_directory_members_for_user(user: User_, members: QuerySet[Member]) ->
     """
     if not can_view_directory(user):
         return members.none()
+    return filter_listed_directory_members(members).exclude(user_id=user.pk)
+
+
+def filter_listed_directory_members(members: QuerySet[Member]) -> QuerySet[Member]:
+    """The members the directory lists to its users: current network members with an active account who
+    share at least one field with the network (what `filter_directory_members_for_user` narrows further)."""
     today = timezone.localdate()
-    return (
-        members.filter(network_sees_any=True, user__is_active=True, category__in=NETWORK_CATEGORIES)
-        .filter(Q(membership_expires_on__isnull=True) | Q(membership_expires_on__gte=today))
-        .exclude(user_id=user.pk)
+    return members.filter(network_sees_any=True, user__is_active=True, category__in=NETWORK_CATEGORIES).filter(
+        Q(membership_expires_on__isnull=True) | Q(membership_expires_on__gte=today)
     )
 
 
