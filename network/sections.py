@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from network import permissions, queries
-from network.choices import CommunityAccessState
 from network.areas import Item, Panel, Section, register_community_panel, register_member_section
+from network.choices import CommunityAccessState
 from network.pending_work import pending_work_items
 
 
@@ -63,7 +63,10 @@ def community_section(request) -> Section:
     elif _pending_community_request(permissions.get_member(user)) is not None:
         refusal = _("Your request to take part is waiting for a moderator's decision.")
     else:
-        refusal = _("Network members take part once a moderator approves their request: you can ask under "Applications and requests".")
+        refusal = _(
+            "Network members take part once a moderator approves their request: you can ask for it under "
+            "“Applications and requests”."
+        )
     return Section(key="community", title=title, unavailable=refusal)
 
 
@@ -253,8 +256,7 @@ def messages_panel(request) -> Panel | None:
             Item(
                 title=message.sender.display_name if message.sender_id else _("Former member"),
                 url=reverse("network:message_detail", args=[message.pk]),
-                meta=date_format(message.created_at, "DATE_FORMAT")
-                + ("" if message.read_at else " · " + _("unread")),
+                meta=date_format(message.created_at, "DATE_FORMAT") + ("" if message.read_at else " · " + _("unread")),
             )
             for message in queries.list_latest_received_messages(member)
         ],
