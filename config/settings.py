@@ -334,6 +334,9 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 ANONYMOUS_PAGE_CACHE_SECONDS = int(env("ANONYMOUS_PAGE_CACHE_SECONDS", "600"))
+# Routes the HTTP benchmark's own views (/bench/…, network/views/bench.py). Set by tests/bench/http_bench.py
+# only; never in a deployment.
+BENCH_VIEWS = env_bool("BENCH_VIEWS")
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
