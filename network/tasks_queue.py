@@ -11,4 +11,8 @@ from celery import current_app
 
 def queue_task(name: str, *args) -> None:
     """Queue the task registered as `name` (e.g. "network.tasks.deliver_email") when the transaction commits."""
+    if name not in current_app.tasks:
+        # Celery autodiscovers the apps' tasks modules when a worker starts; a web process or a management
+        # command has imported none of them until the first task it queues.
+        current_app.loader.import_default_modules()
     current_app.tasks[name].delay_on_commit(*args)
