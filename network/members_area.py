@@ -1,7 +1,7 @@
-"""The members' area ("My network") of one person: the sections the apps register in network/areas.py, kept
-in the cache for a short while per person and language.
+"""The members' area ("My network") of one person: the sections the apps register in network/areas.py,
+rendered and kept in the cache for a short while per person and language.
 
-Every signed-in member opens it often, and its sections ask a query or two each. The cached list is
+Every signed-in member opens it often, and its sections ask a query or two each. The cached page body is
 forgotten as soon as what it shows of her changes: her messages, profile, application, Community of
 Practice request or staff roles (the receivers below), and anything an app registers a section for through
 `forget_members_area` (campaigns does for advocacy actions). What others change — the size of the
@@ -13,6 +13,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from network.areas import Section, member_sections
@@ -26,13 +28,30 @@ def _key(user_id: int, language: str) -> str:
 
 
 def members_area_sections(request: HttpRequest) -> list[Section]:
-    """The sections of the signed-in user's members' area, in order (from the cache when it has them)."""
+    """The sections of the signed-in user's members' area, in order."""
+    return member_sections(request)
+
+
+def render_members_area(request: HttpRequest) -> str:
+    """The body of the signed-in user's members' area as HTML, from the cache when it has it.
+
+    The rendered HTML is kept rather than the sections: drawing a dozen blocks costs as much as finding
+    what goes in them. It holds no form and no token, only what the sections say of her.
+    """
     key = _key(request.user.pk, get_language())
-    sections = cache.get(key)
-    if sections is None:
-        sections = member_sections(request)
-        cache.set(key, sections, MEMBERS_AREA_SECONDS)
-    return sections
+    html = cache.get(key)
+    if html is None:
+        sections = members_area_sections(request)
+        html = render_to_string(
+            "network/includes/members_area_body.html",
+            {
+                "sections": [section for section in sections if not section.unavailable],
+                "unavailable": [section for section in sections if section.unavailable],
+            },
+            request=request,
+        )
+        cache.set(key, html, MEMBERS_AREA_SECONDS)
+    return mark_safe(html)  # noqa: S308 -- rendered by our template above, escaped there
 
 
 def forget_members_area(*user_ids: int | None) -> None:

@@ -8,7 +8,7 @@ import functools
 
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from network.choices import AccessLevel, CommunityAccessState, MemberCategory, StaffRole, Visibility
@@ -49,9 +49,39 @@ def _current_community_access(today):
     )
 
 
-def _admin_access_permissions(user_ref):
+def _admin_access_permissions(user: User):
     return Permission.objects.filter(
-        Q(group__user=user_ref) | Q(user=user_ref), codename="access_admin", content_type__app_label="wagtailadmin"
+        Q(group__user=user) | Q(user=user), codename="access_admin", content_type__app_label="wagtailadmin"
+    )
+
+
+@functools.cache
+def _viewer_sql() -> str:
+    """The query of `load_viewer`, written once per process: one row per group of the user (at least one).
+
+    Plain SQL: built by the ORM, with its subqueries, it took longer to compile than to run, on every
+    signed-in page. Identifiers come from the models' metadata; every value is a parameter.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    def table(model) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    is_admin_permission = (
+        f"JOIN {table(Permission)} p ON p.id = x.permission_id JOIN {table(ContentType)} ct "
+        "ON ct.id = p.content_type_id WHERE p.codename = 'access_admin' AND ct.app_label = 'wagtailadmin'"
+    )
+    return (
+        "SELECT m.*, g.name AS viewer_group, "  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {table(CommunityAccessRequest)} c WHERE c.member_id = m.id AND c.state = %s "
+        "AND (c.review_on IS NULL OR c.review_on > %s)) AS viewer_community, "
+        f"EXISTS (SELECT 1 FROM {table(Group.permissions.through)} x {is_admin_permission} "
+        "AND x.group_id = g.id) AS viewer_group_admin, "
+        f"EXISTS (SELECT 1 FROM {table(User.user_permissions.through)} x {is_admin_permission} "
+        "AND x.user_id = m.user_id) AS viewer_user_admin "
+        f"FROM {table(Member)} m LEFT JOIN {table(User.groups.through)} ug ON ug.user_id = m.user_id "
+        f"LEFT JOIN {table(Group)} g ON g.id = ug.group_id WHERE m.user_id = %s"
     )
 
 
@@ -63,42 +93,29 @@ def load_viewer(user: User_) -> None:
     Every signed-in page asks these (the header, the menu, the members' area); read one by one they cost
     four or five queries per page. The first permission question of the request calls this; the caches it
     fills are the ones `has_community_access`, `has_staff_role` and `can_open_admin` keep, so a service that
-    changes one of them forgets it as before. An object already loaded (a view's `user.member`) is kept.
+    changes one of them forgets it as before. An object already loaded (a view's `user.member`) is kept. A
+    user without a member profile (a superuser made on the command line) gets the one-by-one answers.
     """
     if not user.is_authenticated or user.__dict__.get("_viewer_loaded"):
         return
     user._viewer_loaded = True
-    roles = {
-        f"viewer_role_{index}": Exists(Group.objects.filter(user=OuterRef("pk"), name=role.value))
-        for index, role in enumerate(StaffRole)
-    }
-    row = (
-        User.objects.filter(pk=user.pk)
-        .select_related("member")
-        .annotate(
-            viewer_community=Exists(
-                _current_community_access(timezone.localdate()).filter(member__user_id=OuterRef("pk"))
-            ),
-            viewer_admin=Exists(_admin_access_permissions(OuterRef("pk"))),
-            **roles,
-        )
-        .first()
-    )
-    if row is None:
+    params = [CommunityAccessState.APPROVED.value, timezone.localdate(), user.pk]
+    rows = list(Member.objects.raw(_viewer_sql(), params))
+    relation = _member_relation()
+    if not relation.is_cached(user):
+        if rows:
+            user.member = rows[0]
+        else:
+            relation.set_cached_value(user, None)
+    if not rows:
         return
-    if not _member_relation().is_cached(user):
-        try:
-            user.member = row.member
-        except Member.DoesNotExist:
-            _member_relation().set_cached_value(user, None)
-    member = _member_relation().get_cached_value(user)
+    member = relation.get_cached_value(user)
     if member is not None:
-        member.__dict__.setdefault("_has_community_access", row.viewer_community)
+        member.__dict__.setdefault("_has_community_access", bool(rows[0].viewer_community))
+    user.__dict__.setdefault("_staff_role_names", {row.viewer_group for row in rows if row.viewer_group})
     user.__dict__.setdefault(
-        "_staff_role_names",
-        {role.value for index, role in enumerate(StaffRole) if getattr(row, f"viewer_role_{index}")},
+        "_can_open_admin", bool(rows[0].viewer_user_admin) or any(row.viewer_group_admin for row in rows)
     )
-    user.__dict__.setdefault("_can_open_admin", row.viewer_admin)
 
 
 def membership_is_current(member: Member) -> bool:

@@ -99,7 +99,7 @@ def _menu_items(request) -> list[dict]:
     # (no group restriction is passed by anyone), and the level costs no query of its own.
     user = request.user
     audience = f"level-{access_level(user)}" if user.is_authenticated else "anonymous"
-    key = f"main-menu:{current_generation()}:{get_language()}:{request.get_host()}:{audience}"
+    key = f"main-menu:{_generation(request)}:{get_language()}:{request.get_host()}:{audience}"
     items = cache.get(key)
     if items is None:
         items = _build_menu_items(request)
@@ -159,14 +159,23 @@ def campaign_visible(context, campaign) -> bool:
 BRANDING_SECONDS = 3600
 
 
-@register.simple_tag
-def site_branding() -> dict:
+def _generation(request) -> int:
+    """The page cache generation, read once per request (the menu and the branding both ask)."""
+    if request is None:
+        return current_generation()
+    if not hasattr(request, "_page_cache_generation"):
+        request._page_cache_generation = current_generation()
+    return request._page_cache_generation
+
+
+@register.simple_tag(takes_context=True)
+def site_branding(context) -> dict:
     """The default site's name and logo for the header, as plain values kept in the cache.
 
     Every page shows them: read from the database they cost two or three queries (site, settings, logo
     rendition) on each page.
     """
-    key = f"site-branding:{current_generation()}"
+    key = f"site-branding:{_generation(context.get('request'))}"
     branding = cache.get(key)
     if branding is None:
         branding = _load_branding()

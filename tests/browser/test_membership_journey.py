@@ -52,7 +52,6 @@ def description_of(page: Page, term: str):
     return page.locator("dt", has_text=re.compile(rf"^{re.escape(term)}$")).locator("xpath=following-sibling::dd[1]")
 
 
-
 def open_my_network(page: Page) -> None:
     """Her members' area, through the account menu of the header."""
     page.get_by_role("navigation", name="Account").get_by_text("My account").click()
@@ -63,6 +62,7 @@ def open_my_network(page: Page) -> None:
 def not_open(page: Page):
     """The list of what is not open to her yet, on her members' area."""
     return page.get_by_role("region", name="Not open to you yet")
+
 
 def test_applicant_is_admitted_finds_members_and_enters_the_community_of_practice(
     page: Page, url, site, mailoutbox, new_context
