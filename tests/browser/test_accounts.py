@@ -81,7 +81,7 @@ def expect_logged_in(page: Page) -> None:
 
 def test_visitor_signs_up_confirms_email_and_logs_in(page: Page, url, site, mailoutbox):
     page.goto(url("/en/"))
-    page.get_by_role("link", name="Join the network").first.click()
+    account_nav(page).get_by_role("link", name="Sign up").click()
     page.wait_for_url(on_path("/en/accounts/signup/"))
     sign_up(page, "amina@example.org", NEW_PASSWORD)
 
