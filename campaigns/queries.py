@@ -123,6 +123,10 @@ def list_advocacy_actions_for_member(member):
     return member.advocacy_actions.order_by("-date", "-pk")
 
 
+def count_advocacy_actions_for_member(member) -> int:
+    return member.advocacy_actions.count()
+
+
 # --- the member's own data (added to the data export by apps.py) ---
 
 

@@ -11,7 +11,16 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from campaigns import progress
-from campaigns.models import Campaign, ProgressSnapshot, RecordedValue, StatisticPoint, StatisticSeries, Target
+from campaigns.models import (
+    AdvocacyAction,
+    Campaign,
+    ProgressSnapshot,
+    RecordedValue,
+    StatisticPoint,
+    StatisticSeries,
+    Target,
+)
+from network.members_area import forget_members_area_of_members
 
 
 def invalidate_target_progress(target_ids) -> None:
@@ -50,3 +59,10 @@ def _point_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=StatisticSeries)
 def _series_changed(sender, instance, **kwargs):
     invalidate_target_progress(Target.objects.filter(statistic_series_id=instance.pk).values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=AdvocacyAction)
+@receiver(post_delete, sender=AdvocacyAction)
+def _advocacy_action_changed(sender, instance, **kwargs):
+    # The members' area counts the member's logged actions.
+    forget_members_area_of_members(instance.member_id)

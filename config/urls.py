@@ -37,6 +37,11 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
 )
 
+if settings.BENCH_VIEWS:
+    from network.views import bench as bench_views
+
+    urlpatterns.insert(0, path("bench/signed-in/", bench_views.signed_in, name="bench_signed_in"))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

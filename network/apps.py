@@ -12,7 +12,13 @@ class NetworkConfig(AppConfig):
         # (e.g. after a flush), and the groups need them.
         post_migrate.connect(_ensure_staff_groups, dispatch_uid="network_ensure_staff_groups")
         # Connects the receivers that audit group (staff role) changes made outside the services.
+        # The network's own sections of the members' area and panels of the Community of Practice home (the
+        # other apps register theirs in their areas.py); the cached members' area forgets what changes.
+        import network.sections  # noqa: F401
         import network.services.staff  # noqa: F401
+        from network.members_area import connect_receivers
+
+        connect_receivers()
 
 
 def _ensure_staff_groups(sender, **kwargs):

@@ -4,7 +4,9 @@ Views and templates ask these functions; nothing else branches on a member's cat
 `can_*` answer yes or no, `check_*` raise, `filter_*` narrow querysets.
 """
 
-from django.contrib.auth.models import AnonymousUser, Permission
+import functools
+
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -27,10 +29,100 @@ User_ = User | AnonymousUser
 def get_member(user: User_) -> Member | None:
     if not user.is_authenticated:
         return None
+    if not _member_relation().is_cached(user):
+        load_viewer(user)
     try:
         return user.member
     except Member.DoesNotExist:
         return None
+
+
+@functools.cache
+def _member_relation():
+    """The reverse side of Member.user, which knows whether `user.member` was read (or primed) already."""
+    return User._meta.get_field("member")
+
+
+def _current_community_access(today):
+    return CommunityAccessRequest.objects.filter(state=CommunityAccessState.APPROVED).filter(
+        Q(review_on__isnull=True) | Q(review_on__gt=today)
+    )
+
+
+def _admin_access_permissions(user: User):
+    return Permission.objects.filter(
+        Q(group__user=user) | Q(user=user), codename="access_admin", content_type__app_label="wagtailadmin"
+    )
+
+
+@functools.cache
+def _viewer_sql() -> str:
+    """The query of `load_viewer`, written once per process: one row per group of the user (at least one).
+
+    Plain SQL: built by the ORM, with its subqueries, it took longer to compile than to run, on every
+    signed-in page (and this form takes PostgreSQL the least time to plan). Identifiers come from the
+    models' metadata; every value is a parameter.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from network.models import MemberMessage
+
+    def table(model) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    admin_permission = (
+        f"(SELECT p.id FROM {table(Permission)} p JOIN {table(ContentType)} ct ON ct.id = p.content_type_id "  # noqa: S608
+        "WHERE p.codename = 'access_admin' AND ct.app_label = 'wagtailadmin')"
+    )
+    return (
+        "SELECT m.*, g.name AS viewer_group, "  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {table(CommunityAccessRequest)} c WHERE c.member_id = m.id AND c.state = %s "
+        "AND (c.review_on IS NULL OR c.review_on > %s)) AS viewer_community, "
+        f"g.id IN (SELECT x.group_id FROM {table(Group.permissions.through)} x "
+        f"WHERE x.permission_id = {admin_permission}) AS viewer_group_admin, "
+        f"m.user_id IN (SELECT x.user_id FROM {table(User.user_permissions.through)} x "
+        f"WHERE x.permission_id = {admin_permission}) AS viewer_user_admin, "
+        f"(SELECT COUNT(*) FROM {table(MemberMessage)} mm WHERE mm.recipient_id = m.id AND mm.read_at IS NULL) "
+        "AS viewer_unread "
+        f"FROM {table(Member)} m LEFT JOIN {table(User.groups.through)} ug ON ug.user_id = m.user_id "
+        f"LEFT JOIN {table(Group)} g ON g.id = ug.group_id WHERE m.user_id = %s"
+    )
+
+
+def load_viewer(user: User_) -> None:
+    """Read in one query what the permission checks of a request ask about a signed-in user, and keep it on
+    the user object: her member profile, whether she has Community of Practice access, her staff roles and
+    whether she may open the admin (and, for the header, how many messages she has not read).
+
+    Every signed-in page asks these (the header, the menu, the members' area); read one by one they cost
+    four or five queries per page. The first permission question of the request calls this; the caches it
+    fills are the ones `has_community_access`, `has_staff_role` and `can_open_admin` keep, so a service that
+    changes one of them forgets it as before. An object already loaded (a view's `user.member`) is kept. A
+    user without a member profile (a superuser made on the command line) gets the one-by-one answers.
+    """
+    if not user.is_authenticated or user.__dict__.get("_viewer_loaded"):
+        return
+    user._viewer_loaded = True
+    params = [CommunityAccessState.APPROVED.value, timezone.localdate(), user.pk]
+    rows = list(Member.objects.raw(_viewer_sql(), params))
+    relation = _member_relation()
+    if not relation.is_cached(user):
+        if rows:
+            user.member = rows[0]
+        else:
+            relation.set_cached_value(user, None)
+    if not rows:
+        return
+    member = relation.get_cached_value(user)
+    if member is not None:
+        member.__dict__.setdefault("_has_community_access", bool(rows[0].viewer_community))
+        # Not a permission, but on every signed-in page too (the header): network.queries.count_unread_messages.
+        member.__dict__.setdefault("_unread_messages", rows[0].viewer_unread)
+    user.__dict__.setdefault("_staff_role_names", {row.viewer_group for row in rows if row.viewer_group})
+    user.__dict__.setdefault(
+        "_can_open_admin", bool(rows[0].viewer_user_admin) or any(row.viewer_group_admin for row in rows)
+    )
 
 
 def membership_is_current(member: Member) -> bool:
@@ -41,12 +133,7 @@ def has_community_access(member: Member) -> bool:
     """An approved Community of Practice request whose review date has not passed."""
     # Cached on the instance: a page asks several times.
     if not hasattr(member, "_has_community_access"):
-        today = timezone.localdate()
-        member._has_community_access = (
-            CommunityAccessRequest.objects.filter(member=member, state=CommunityAccessState.APPROVED)
-            .filter(Q(review_on__isnull=True) | Q(review_on__gt=today))
-            .exists()
-        )
+        member._has_community_access = _current_community_access(timezone.localdate()).filter(member=member).exists()
     return member._has_community_access
 
 
@@ -76,6 +163,8 @@ def has_staff_role(user: User_, role: StaffRole) -> bool:
     if user.is_superuser:
         return True
     # Cached on the user object: templates ask several times per page.
+    if not hasattr(user, "_staff_role_names"):
+        load_viewer(user)
     if not hasattr(user, "_staff_role_names"):
         user._staff_role_names = set(user.groups.values_list("name", flat=True))
     return role.value in user._staff_role_names
@@ -142,9 +231,11 @@ def can_open_admin(user: User_) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Permission.objects.filter(
-        Q(group__user=user) | Q(user=user), codename="access_admin", content_type__app_label="wagtailadmin"
-    ).exists()
+    if not hasattr(user, "_can_open_admin"):
+        load_viewer(user)
+    if not hasattr(user, "_can_open_admin"):
+        user._can_open_admin = _admin_access_permissions(user).exists()
+    return user._can_open_admin
 
 
 def requires_mfa(user: User_) -> bool:
@@ -205,11 +296,15 @@ def filter_directory_members_for_user(user: User_, members: QuerySet[Member]) ->
     """
     if not can_view_directory(user):
         return members.none()
+    return filter_listed_directory_members(members).exclude(user_id=user.pk)
+
+
+def filter_listed_directory_members(members: QuerySet[Member]) -> QuerySet[Member]:
+    """The members the directory lists to its users: current network members with an active account who
+    share at least one field with the network (what `filter_directory_members_for_user` narrows further)."""
     today = timezone.localdate()
-    return (
-        members.filter(network_sees_any=True, user__is_active=True, category__in=NETWORK_CATEGORIES)
-        .filter(Q(membership_expires_on__isnull=True) | Q(membership_expires_on__gte=today))
-        .exclude(user_id=user.pk)
+    return members.filter(network_sees_any=True, user__is_active=True, category__in=NETWORK_CATEGORIES).filter(
+        Q(membership_expires_on__isnull=True) | Q(membership_expires_on__gte=today)
     )
 
 

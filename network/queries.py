@@ -233,6 +233,59 @@ def list_conversation(member: Member, message: MemberMessage) -> list[MemberMess
     return list(reversed(between.order_by("-created_at", "-pk")[:CONVERSATION_LENGTH]))
 
 
+# --- the members' area and the Community of Practice home ---
+
+DIRECTORY_SIZE_KEY = "members-area:directory-size"
+# Shared by every member's page; a member joining or leaving shows within this time.
+DIRECTORY_SIZE_SECONDS = 300
+
+
+def count_directory_members() -> int:
+    """How many members the directory lists (the same for every directory user, give or take herself)."""
+    from django.core.cache import cache
+
+    from network import permissions
+
+    size = cache.get(DIRECTORY_SIZE_KEY)
+    if size is None:
+        size = permissions.filter_listed_directory_members(Member.objects.all()).count()
+        cache.set(DIRECTORY_SIZE_KEY, size, DIRECTORY_SIZE_SECONDS)
+    return size
+
+
+def count_unread_messages(member: Member | None) -> int:
+    """Messages sent to the member that she has not opened yet (kept on the instance: a page asks twice)."""
+    if member is None:
+        return 0
+    if "_unread_messages" not in member.__dict__:
+        member._unread_messages = MemberMessage.objects.filter(recipient=member, read_at__isnull=True).count()
+    return member._unread_messages
+
+
+def list_latest_received_messages(member: Member, limit: int = 3) -> list[MemberMessage]:
+    """The most recent messages sent to the member, without their text (a list shows who and when)."""
+    return list(
+        MemberMessage.objects.filter(recipient=member)
+        .select_related("sender__user")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def get_requests_in_progress(member: Member) -> dict:
+    """The member's open membership application and open Community of Practice request (None when none)."""
+    from network.models import CommunityAccessRequest
+    from network.models.community import OPEN_COMMUNITY_STATES
+
+    if "_requests_in_progress" not in member.__dict__:
+        member._requests_in_progress = {
+            "application": get_open_application(member.user),
+            "community": CommunityAccessRequest.objects.filter(member=member, state__in=OPEN_COMMUNITY_STATES)
+            .only("pk", "state", "created_at", "member_id")
+            .first(),
+        }
+    return member._requests_in_progress
+
+
 def get_community_status(member: Member) -> dict:
     """The member's current (open) request or access and the most recent ended one, with endorsements."""
     from network.models import CommunityAccessRequest, CommunityEndorsement

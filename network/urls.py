@@ -1,11 +1,13 @@
 from django.urls import path
 
-from network.views import applications, community, directory, messaging, privacy, profiles
+from network.views import applications, area, community, directory, messaging, privacy, profiles
 
 app_name = "network"
 
 # Each domain keeps its routes in its own block; add new ones inside the right block.
 urlpatterns = [
+    # --- the members' area ---
+    path("", area.members_area, name="members_area"),
     # --- profiles ---
     path("me/", profiles.my_profile, name="my_profile"),
     path("me/edit/", profiles.edit_profile, name="edit_profile"),

@@ -360,7 +360,25 @@ ENTRIES: list[Entry] = [
         "wagtaildocs_authenticate_with_password",
         probe("/documents/authenticate_with_password/999999/", roles(everyone=REDIRECTED_404)),
     ),
-    # --- network/urls.py: profiles (not found rather than forbidden: a hidden profile's existence is private) ---
+    # The benchmark's bare signed-in view (network/views/bench.py), routed only with settings.BENCH_VIEWS.
+    entry("bench/signed-in/", "bench_signed_in", probe("/bench/signed-in/", SIGNED_IN_PAGE), optional=True),
+    # --- network/urls.py: the members' area, each role's own sections; what is closed is said, not shown ---
+    entry(
+        "en/members/",
+        "network:members_area",
+        probe(
+            "/en/members/",
+            roles(
+                anonymous=LOGIN,
+                signed_in=ok_with("Not open to you yet"),
+                observer=ok_with("observers do not have access"),
+                network=ok_with("Search the directory"),
+                community=Expect(200, contains="Enter the Community of Practice", lacks="Not open to you yet"),
+                staff=ok_with("Open the administration"),
+            ),
+        ),
+    ),
+    # --- profiles (not found rather than forbidden: a hidden profile's existence is private) ---
     entry("en/members/me/", "network:my_profile", probe("/en/members/me/", SIGNED_IN_PAGE)),
     entry("en/members/me/edit/", "network:edit_profile", probe("/en/members/me/edit/", SIGNED_IN_PAGE)),
     entry(
@@ -433,7 +451,10 @@ ENTRIES: list[Entry] = [
     entry(
         "en/members/community/home/",
         "network:community_home",
-        probe("/en/members/community/home/", roles(anonymous=LOGIN, signed_in=FORBIDDEN, community=OK)),
+        probe(
+            "/en/members/community/home/",
+            roles(anonymous=LOGIN, signed_in=FORBIDDEN, community=ok_with("Log an advocacy action")),
+        ),
     ),
     entry(
         "en/members/community/requests/",

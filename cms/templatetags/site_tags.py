@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.translation import get_language
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 
 from campaigns.permissions import can_view_campaign
 from cms.access import filter_pages_for_user
@@ -94,14 +94,12 @@ def main_menu(context) -> list[dict]:
 
 def _menu_items(request) -> list[dict]:
     # Every page of every visitor shows the menu: cache it per language, host and audience. The key
-    # carries the page cache generation, so publishing, moving or restricting a page replaces it.
+    # carries the page cache generation, so publishing, moving or restricting a page replaces it. The
+    # audience is the access level alone: filter_pages_for_user looks at nothing else of a signed-in person
+    # (no group restriction is passed by anyone), and the level costs no query of its own.
     user = request.user
-    audience = (
-        f"{access_level(user)}-{','.join(map(str, sorted(user.groups.values_list('pk', flat=True))))}"
-        if user.is_authenticated
-        else "anonymous"
-    )
-    key = f"main-menu:{current_generation()}:{get_language()}:{request.get_host()}:{audience}"
+    audience = f"level-{access_level(user)}" if user.is_authenticated else "anonymous"
+    key = f"main-menu:{_generation(request)}:{get_language()}:{request.get_host()}:{audience}"
     items = cache.get(key)
     if items is None:
         items = _build_menu_items(request)
@@ -120,6 +118,11 @@ def _build_menu_items(request) -> list[dict]:
     if home is None:
         return []
     items = filter_pages_for_user(request.user, home.get_children().live().in_menu())
+    if request.user.is_authenticated:
+        # The "how to join" page is for visitors: signed-in people apply from their membership page.
+        from cms.models import JoinPage
+
+        items = items.not_type(JoinPage)
     return [{"title": item.title, "url": item.get_url(request), "path": item.path} for item in items]
 
 
@@ -150,3 +153,47 @@ def campaign_visible(context, campaign) -> bool:
 
         user = AnonymousUser()
     return can_view_campaign(user, campaign)
+
+
+# The branding changes when an editor saves it, which bumps the page cache generation (cms/signals.py).
+BRANDING_SECONDS = 3600
+
+
+def _generation(request) -> int:
+    """The page cache generation, read once per request (the menu and the branding both ask)."""
+    if request is None:
+        return current_generation()
+    if not hasattr(request, "_page_cache_generation"):
+        request._page_cache_generation = current_generation()
+    return request._page_cache_generation
+
+
+@register.simple_tag(takes_context=True)
+def site_branding(context) -> dict:
+    """The default site's name and logo for the header, as plain values kept in the cache.
+
+    Every page shows them: read from the database they cost two or three queries (site, settings, logo
+    rendition) on each page.
+    """
+    key = f"site-branding:{_generation(context.get('request'))}"
+    branding = cache.get(key)
+    if branding is None:
+        branding = _load_branding()
+        cache.set(key, branding, BRANDING_SECONDS)
+    return branding
+
+
+def _load_branding() -> dict:
+    from cms.models import SiteBranding
+
+    site = Site.objects.filter(is_default_site=True).first()
+    branding = SiteBranding.objects.filter(site=site).select_related("logo").first() if site else None
+    logo = None
+    if branding is not None and branding.logo is not None:
+        rendition = branding.logo.get_rendition("height-48")
+        logo = {"url": rendition.url, "width": rendition.width, "height": rendition.height}
+    return {
+        "name": (branding.site_name if branding is not None else "") or "Peacekeepers Network",
+        "configured_name": branding.site_name if branding is not None else "",
+        "logo": logo,
+    }

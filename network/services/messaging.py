@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from network import permissions
+from network.members_area import forget_members_area
 from network.models import Member, MemberMessage
 from network.services.templated_mail import absolute_url, send_templated_mail
 
@@ -84,4 +85,9 @@ def mark_conversation_read(reader: Member, message: MemberMessage) -> int:
     # With a former member only the message opened: their messages cannot be told apart.
     same_conversation = {"pk": message.pk} if counterpart_id is None else {"sender_id": counterpart_id}
     received = MemberMessage.objects.filter(recipient=reader, read_at__isnull=True, **same_conversation)
-    return received.update(read_at=timezone.now())
+    marked = received.update(read_at=timezone.now())
+    if marked:
+        # update() sends no signal: the unread count of her members' area changes here.
+        forget_members_area(reader.user_id)
+        reader.__dict__.pop("_unread_messages", None)
+    return marked

@@ -61,6 +61,7 @@ def _change_staff_role(user: User, role: StaffRole, *, actor: User | None, reaso
     with _service_audits():
         (user.groups.add if grant else user.groups.remove)(group)
     user.__dict__.pop("_staff_role_names", None)
+    user.__dict__.pop("_can_open_admin", None)
     record_audit(
         AuditAction.STAFF_ROLE_GRANTED if grant else AuditAction.STAFF_ROLE_REVOKED,
         actor=actor,

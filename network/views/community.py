@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from network import permissions, queries
+from network.areas import community_panels
 from network.forms import CommunityAccessRequestForm, CommunityEndorsementForm
 from network.models import CommunityAccessRequest
 from network.services import community
@@ -93,6 +94,7 @@ def endorse_request(request, pk: int):
 
 @never_cache
 def community_home(request):
+    """The community's landing page: a panel from each app (network/areas.py), for members with access."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not permissions.can_enter_community(request.user):
@@ -102,4 +104,4 @@ def community_home(request):
             {"reason": permissions.community_ineligibility(request.user)},
             status=403,
         )
-    return render(request, "network/community_home.html")
+    return render(request, "network/community_home.html", {"panels": community_panels(request)})

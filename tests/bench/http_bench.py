@@ -18,9 +18,16 @@ What it does:
 5. reads each gunicorn worker's resident memory (VmRSS) and stops gunicorn and Redis, whatever happened.
 
 It measures requests/s, p50 and p95 latency and non-2xx responses for the bare Django view `/healthz/`
-(the ceiling of the stack: no database, no cache), the anonymous home page `/en/` and the member's own
-profile `/en/members/me/`, and compares them with the targets: home page at least 50 % of the bare view's
-throughput, profile p95 under 150 ms, each worker under 250 MiB. The results are printed and written to
+(the ceiling of the stack: no database, no cache), the anonymous home page `/en/`, the member's own
+profile `/en/members/me/`, the bare signed-in view `/bench/signed-in/` (session and user read, nothing else:
+the ceiling of any signed-in page; routed only because the benchmark sets BENCH_VIEWS) and the member's
+members' area `/en/members/`, and compares them with the targets: home page at least 50 % of the bare view's
+throughput, profile p95 under 150 ms, members' area p95 under 60 ms and at least 25 % of the bare signed-in
+view's throughput, each worker under 250 MiB.
+
+`--only signed-in,members-area` measures just those endpoints (keys: bare, home, profile, signed-in,
+members-area, home-redis-down, profile-redis-down); `--members N` adds N members to the demo data first (bulk-created as in membership_bench.py),
+for pages that count or list members at a realistic size. The report states the data size. The results are printed and written to
 `bench-results/http.md` (gunicorn's own log goes to `bench-results/gunicorn.log`). Missing targets do not fail the run (it is a measurement, not a test); a broken
 setup or an endpoint that does not answer 200 does.
 """
@@ -71,6 +78,8 @@ MEASURE_SECONDS = 15
 
 HOME_TO_BARE_TARGET = 0.50
 PROFILE_P95_TARGET_MS = 150.0
+MEMBERS_AREA_P95_TARGET_MS = 60.0
+MEMBERS_AREA_TO_SIGNED_IN_TARGET = 0.25
 WORKER_RSS_TARGET_MIB = 250.0
 BUSY_LOAD_AVERAGE = 0.5
 BUSY_CPU_SHARE = 0.10
@@ -134,6 +143,7 @@ class BenchError(Exception):
 
 @dataclass(frozen=True)
 class Endpoint:
+    key: str  # for --only
     label: str
     path: str
     logged_in: bool = False
@@ -152,14 +162,19 @@ class LoadResult:
     other_cpu_share: float = 0.0  # of all CPUs, used by processes outside the stack and wrk during the run
 
 
-BARE_VIEW = Endpoint("bare Django view", "/healthz/", must_contain="ok")
-HOME_PAGE = Endpoint("anonymous home page", "/en/")
-PROFILE_PAGE = Endpoint("member's profile page", "/en/members/me/", logged_in=True, must_contain="Edit my profile")
-ENDPOINTS = (BARE_VIEW, HOME_PAGE, PROFILE_PAGE)
-# Measured after the benchmark's Redis is stopped: same pages, rendered without cache.
-HOME_PAGE_REDIS_DOWN = replace(HOME_PAGE, label="anonymous home page, Redis stopped")
-PROFILE_PAGE_REDIS_DOWN = replace(PROFILE_PAGE, label="member's profile page, Redis stopped")
+BARE_VIEW = Endpoint("bare", "bare Django view", "/healthz/", must_contain="ok")
+HOME_PAGE = Endpoint("home", "anonymous home page", "/en/")
+PROFILE_PAGE = Endpoint(
+    "profile", "member's profile page", "/en/members/me/", logged_in=True, must_contain="Edit my profile"
+)
+SIGNED_IN_VIEW = Endpoint("signed-in", "bare signed-in view", "/bench/signed-in/", logged_in=True, must_contain="ok")
+MEMBERS_AREA = Endpoint("members-area", "members' area", "/en/members/", logged_in=True, must_contain="My network")
+ENDPOINTS = (BARE_VIEW, HOME_PAGE, PROFILE_PAGE, SIGNED_IN_VIEW, MEMBERS_AREA)
+# Measured last, after the benchmark's Redis is stopped: the same pages, rendered without cache.
+HOME_PAGE_REDIS_DOWN = replace(HOME_PAGE, key="home-redis-down", label="anonymous home page, Redis stopped")
+PROFILE_PAGE_REDIS_DOWN = replace(PROFILE_PAGE, key="profile-redis-down", label="member's profile page, Redis stopped")
 REDIS_DOWN_ENDPOINTS = (HOME_PAGE_REDIS_DOWN, PROFILE_PAGE_REDIS_DOWN)
+ENDPOINTS = (*ENDPOINTS, *REDIS_DOWN_ENDPOINTS)
 
 
 def run(command: Sequence[str | Path], *, env: dict[str, str] | None = None) -> str:
@@ -225,6 +240,7 @@ def bench_environment(*, production: bool, secret_key: str, redis_url: str) -> d
     )
     if production:
         environment["DJANGO_ENV"] = "production"
+        environment["BENCH_VIEWS"] = "true"  # routes /bench/signed-in/ (config/urls.py); never set in deployments
     else:
         environment.pop("DJANGO_ENV", None)
     return environment
@@ -275,6 +291,32 @@ def prepare_site(*, development: dict[str, str], production: dict[str, str]) -> 
         run([python, "manage.py", "migrate", "--noinput"], env=development)
         run([python, "manage.py", "seed_demo", "--quiet-passwords"], env=development)
         static_files.result()
+
+
+def add_members(count: int, development: dict[str, str]) -> None:
+    """Bulk-create `count` more members, as the membership benchmark does."""
+    code = (
+        "import random\n"
+        "from tests.bench.membership_bench import create_directory_members\n"
+        f"create_directory_members({count}, random.Random(2014))\n"
+    )
+    run([sys.executable, "manage.py", "shell", "-c", code], env=development)
+
+
+DATA_QUERIES = {
+    "members": "SELECT count(*) FROM network_member",
+    "listed in the directory": "SELECT count(*) FROM network_member WHERE network_sees_any "
+    "AND category IN ('active', 'civilian', 'honorary')",
+    "messages": "SELECT count(*) FROM network_membermessage",
+    "advocacy actions": "SELECT count(*) FROM network_advocacyaction",
+    "pages": "SELECT count(*) FROM wagtailcore_page",
+}
+
+
+def data_size() -> dict[str, int]:
+    """Row counts of the tables the measured pages read, for the report."""
+    with psycopg.connect(DATABASE_URL.replace("postgres://", "postgresql://")) as connection:
+        return {label: connection.execute(query).fetchone()[0] for label, query in DATA_QUERIES.items()}
 
 
 def create_member_session(production: dict[str, str]) -> dict[str, str]:
@@ -539,7 +581,9 @@ def verdict(met: bool) -> str:
     return "met" if met else "NOT met"
 
 
-def report(results: dict[Endpoint, LoadResult], worker_rss: dict[int, float], *, load_before: float) -> str:
+def report(
+    results: dict[Endpoint, LoadResult], worker_rss: dict[int, float], *, load_before: float, data: dict[str, int]
+) -> str:
     lines = [
         "# HTTP benchmark",
         "",
@@ -551,6 +595,8 @@ def report(results: dict[Endpoint, LoadResult], worker_rss: dict[int, float], *,
         f"wrk {WRK_THREADS} threads, {CONNECTIONS} connections, {WARMUP_SECONDS} s warm-up + "
         f"{MEASURE_SECONDS} s per endpoint",
         "",
+        "Data: " + ", ".join(f"{count:,} {label}" for label, count in data.items()) + f"; signed in as {MEMBER_EMAIL}",
+        "",
         "| endpoint | requests/s | p50 ms | p95 ms | non-2xx |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
@@ -559,30 +605,50 @@ def report(results: dict[Endpoint, LoadResult], worker_rss: dict[int, float], *,
             f"| {endpoint.label} `{endpoint.path}` | {result.requests_per_second:,.0f} | {result.p50_ms:.1f} | "
             f"{result.p95_ms:.1f} | {result.non_2xx} |"
         )
-    bare, home, profile = results[BARE_VIEW], results[HOME_PAGE], results[PROFILE_PAGE]
-    ratio = home.requests_per_second / bare.requests_per_second
     largest_rss = max(worker_rss.values())
     rss_list = ", ".join(f"{rss:.0f} MiB (pid {pid})" for pid, rss in worker_rss.items())
-    lines += [
-        "",
-        "## Targets",
-        "",
-        f"- anonymous home page / bare view throughput: {ratio:.0%} (target ≥ {HOME_TO_BARE_TARGET:.0%}) — "
-        f"{verdict(ratio >= HOME_TO_BARE_TARGET)}; {home.cache_hits / max(home.requests, 1):.0%} of "
-        "home page responses came from the page cache",
-        f"- member's profile page p95 at {CONNECTIONS} concurrent users: {profile.p95_ms:.1f} ms "
-        f"(target < {PROFILE_P95_TARGET_MS:.0f} ms) — {verdict(profile.p95_ms < PROFILE_P95_TARGET_MS)}",
-        f"- gunicorn worker RSS after the run: {rss_list} (target < {WORKER_RSS_TARGET_MIB:.0f} MiB each) — "
-        f"{verdict(largest_rss < WORKER_RSS_TARGET_MIB)}",
-    ]
-    down_home, down_profile = results[HOME_PAGE_REDIS_DOWN], results[PROFILE_PAGE_REDIS_DOWN]
-    down_errors = down_home.non_2xx + down_profile.non_2xx + down_home.socket_errors + down_profile.socket_errors
+    lines += ["", "## Targets", ""]
+    if BARE_VIEW in results and HOME_PAGE in results:
+        bare, home = results[BARE_VIEW], results[HOME_PAGE]
+        ratio = home.requests_per_second / bare.requests_per_second
+        lines.append(
+            f"- anonymous home page / bare view throughput: {ratio:.0%} (target ≥ {HOME_TO_BARE_TARGET:.0%}) — "
+            f"{verdict(ratio >= HOME_TO_BARE_TARGET)}; {home.cache_hits / max(home.requests, 1):.0%} of "
+            "home page responses came from the page cache"
+        )
+    if PROFILE_PAGE in results:
+        profile = results[PROFILE_PAGE]
+        lines.append(
+            f"- member's profile page p95 at {CONNECTIONS} concurrent users: {profile.p95_ms:.1f} ms "
+            f"(target < {PROFILE_P95_TARGET_MS:.0f} ms) — {verdict(profile.p95_ms < PROFILE_P95_TARGET_MS)}"
+        )
+    if MEMBERS_AREA in results:
+        area = results[MEMBERS_AREA]
+        lines.append(
+            f"- members' area p95 at {CONNECTIONS} concurrent users: {area.p95_ms:.1f} ms "
+            f"(target < {MEMBERS_AREA_P95_TARGET_MS:.0f} ms) — {verdict(area.p95_ms < MEMBERS_AREA_P95_TARGET_MS)}"
+        )
+        if SIGNED_IN_VIEW in results:
+            ratio = area.requests_per_second / results[SIGNED_IN_VIEW].requests_per_second
+            lines.append(
+                f"- members' area / bare signed-in view throughput: {ratio:.0%} "
+                f"(target ≥ {MEMBERS_AREA_TO_SIGNED_IN_TARGET:.0%}) — "
+                f"{verdict(ratio >= MEMBERS_AREA_TO_SIGNED_IN_TARGET)}"
+            )
     lines.append(
-        f"- Redis stopped: {down_errors} non-2xx responses or connection errors (target 0) — "
-        f"{verdict(down_errors == 0)}; home page at {down_home.requests_per_second / home.requests_per_second:.0%} "
-        f"and profile at {down_profile.requests_per_second / profile.requests_per_second:.0%} of their "
-        "throughput with Redis"
+        f"- gunicorn worker RSS after the run: {rss_list} (target < {WORKER_RSS_TARGET_MIB:.0f} MiB each) — "
+        f"{verdict(largest_rss < WORKER_RSS_TARGET_MIB)}"
     )
+    if all(endpoint in results for endpoint in (HOME_PAGE, PROFILE_PAGE, *REDIS_DOWN_ENDPOINTS)):
+        home, profile = results[HOME_PAGE], results[PROFILE_PAGE]
+        down_home, down_profile = results[HOME_PAGE_REDIS_DOWN], results[PROFILE_PAGE_REDIS_DOWN]
+        down_errors = down_home.non_2xx + down_profile.non_2xx + down_home.socket_errors + down_profile.socket_errors
+        lines.append(
+            f"- Redis stopped: {down_errors} non-2xx responses or connection errors (target 0) — "
+            f"{verdict(down_errors == 0)}; home page at "
+            f"{down_home.requests_per_second / home.requests_per_second:.0%} and profile at "
+            f"{down_profile.requests_per_second / profile.requests_per_second:.0%} of their throughput with Redis"
+        )
     shares = ", ".join(f"{endpoint.path} {result.other_cpu_share:.0%}" for endpoint, result in results.items())
     lines += ["", f"CPU taken by other processes during the measured runs (share of {os.cpu_count()} CPUs): {shares}."]
     if any(result.other_cpu_share >= BUSY_CPU_SHARE for result in results.values()):
@@ -594,7 +660,24 @@ def report(results: dict[Endpoint, LoadResult], worker_rss: dict[int, float], *,
     return "\n".join(lines) + "\n"
 
 
-def main() -> int:
+def parse_arguments(argv: Sequence[str]):
+    import argparse
+
+    parser = argparse.ArgumentParser(description="HTTP benchmark (see the module docstring).")
+    keys = [endpoint.key for endpoint in ENDPOINTS]
+    parser.add_argument("--only", default=",".join(keys), help=f"comma-separated endpoints among {', '.join(keys)}")
+    parser.add_argument("--members", type=int, default=0, help="members to add to the demo data first")
+    arguments = parser.parse_args(argv)
+    wanted = [key.strip() for key in arguments.only.split(",") if key.strip()]
+    if unknown := set(wanted) - set(keys):
+        parser.error(f"unknown endpoints: {', '.join(sorted(unknown))}")
+    arguments.endpoints = tuple(endpoint for endpoint in ENDPOINTS if endpoint.key in wanted)
+    return arguments
+
+
+def main(argv: Sequence[str] = ()) -> int:
+    arguments = parse_arguments(argv)
+    endpoints = arguments.endpoints
     started = time.monotonic()
     load_before = load_average()
     if load_before >= BUSY_LOAD_AVERAGE:
@@ -616,6 +699,10 @@ def main() -> int:
             preparing = time.monotonic()
             reset_database()
             prepare_site(development=development, production=production)
+            if arguments.members:
+                print(f"  adding {arguments.members:,} members …", flush=True)
+                add_members(arguments.members, development)
+            data = data_size()
             member_cookies = create_member_session(production)
             print(f"  ready in {time.monotonic() - preparing:.0f} s", flush=True)
 
@@ -624,12 +711,12 @@ def main() -> int:
             port = free_port()
             print(f"Starting gunicorn ({WORKERS} workers) on 127.0.0.1:{port} …", flush=True)
             with GunicornServer(production, port) as server:
-                steps = len(ENDPOINTS) + len(REDIS_DOWN_ENDPOINTS)
-                for number, endpoint in enumerate((*ENDPOINTS, *REDIS_DOWN_ENDPOINTS), start=1):
-                    if endpoint is REDIS_DOWN_ENDPOINTS[0]:
+                for number, endpoint in enumerate(endpoints, start=1):
+                    if endpoint in REDIS_DOWN_ENDPOINTS and private_redis.process is not None:
                         print("Stopping the benchmark's Redis (SIGKILL) …", flush=True)
                         private_redis.kill()
-                    print(f"[{number}/{steps}] {endpoint.label} ({endpoint.path}) …", flush=True)
+                        private_redis.process = None
+                    print(f"[{number}/{len(endpoints)}] {endpoint.label} ({endpoint.path}) …", flush=True)
                     cookies = verify_endpoint(port, endpoint, member_cookies if endpoint.logged_in else {})
                     run_wrk(wrk, script, port, endpoint, cookies, WARMUP_SECONDS)
                     load_run = partial(run_wrk, wrk, script, port, endpoint, cookies, MEASURE_SECONDS)
@@ -643,7 +730,7 @@ def main() -> int:
         print(f"\nBenchmark failed: {error}", file=sys.stderr)
         return 1
 
-    text = report(results, worker_rss, load_before=load_before)
+    text = report(results, worker_rss, load_before=load_before, data=data)
     RESULTS_FILE.parent.mkdir(exist_ok=True)
     RESULTS_FILE.write_text(text)
     print()
@@ -653,4 +740,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

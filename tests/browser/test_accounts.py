@@ -24,6 +24,13 @@ def account_nav(page: Page):
     return page.get_by_role("navigation", name="Account", exact=True)
 
 
+def open_account_menu(page: Page) -> None:
+    """Signed in, the account links sit in the header's "My account" menu (a <details>)."""
+    menu = account_nav(page).locator("details.account-menu")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+
+
 def sign_up(page: Page, email: str, password: str, password_again: str | None = None) -> None:
     """Fill in the sign-up form, open in `page`, agreeing to the terms, and send it."""
     field(page, "First name").fill("Amina")
@@ -43,6 +50,7 @@ def log_in(page: Page, url: Callable[[str], str], email: str, password: str) -> 
 
 
 def log_out(page: Page) -> None:
+    open_account_menu(page)
     account_nav(page).get_by_role("button", name="Log out").click()
     expect(account_nav(page).get_by_role("link", name="Log in")).to_be_visible()
 
@@ -66,13 +74,14 @@ def activate_totp(page: Page) -> str:
 
 
 def expect_logged_in(page: Page) -> None:
+    open_account_menu(page)
     expect(account_nav(page).get_by_role("link", name="My profile", exact=True)).to_be_visible()
     expect(account_nav(page).get_by_role("button", name="Log out")).to_be_visible()
 
 
 def test_visitor_signs_up_confirms_email_and_logs_in(page: Page, url, site, mailoutbox):
     page.goto(url("/en/"))
-    page.get_by_role("link", name="Join the network").first.click()
+    account_nav(page).get_by_role("link", name="Sign up").click()
     page.wait_for_url(on_path("/en/accounts/signup/"))
     sign_up(page, "amina@example.org", NEW_PASSWORD)
 

@@ -52,6 +52,18 @@ def description_of(page: Page, term: str):
     return page.locator("dt", has_text=re.compile(rf"^{re.escape(term)}$")).locator("xpath=following-sibling::dd[1]")
 
 
+def open_my_network(page: Page) -> None:
+    """Her members' area, through the account menu of the header."""
+    page.get_by_role("navigation", name="Account").get_by_text("My account").click()
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="My network").click()
+    page.wait_for_url(on_path("/en/members/"))
+
+
+def not_open(page: Page):
+    """The list of what is not open to her yet, on her members' area."""
+    return page.get_by_role("region", name="Not open to you yet")
+
+
 def test_applicant_is_admitted_finds_members_and_enters_the_community_of_practice(
     page: Page, url, site, mailoutbox, new_context
 ):
@@ -77,9 +89,12 @@ def test_applicant_is_admitted_finds_members_and_enters_the_community_of_practic
     field(page, "Password").fill(UserFactory.PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(on_path("/en/members/me/"))
-    # Not admitted yet: the directory is not offered.
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Directory")).to_have_count(0)
-    page.get_by_role("main").get_by_role("link", name="Apply for membership").click()
+    # Not admitted yet: her network page says the directory is not open to her, and offers the application.
+    open_my_network(page)
+    expect(page.get_by_role("link", name="Search the directory")).to_have_count(0)
+    expect(not_open(page)).to_contain_text("Members' directory")
+    expect(page.get_by_role("main").get_by_role("link", name="Apply for membership")).to_be_visible()
+    page.get_by_role("main").get_by_role("link", name="My membership").click()
 
     page.wait_for_url(on_path("/en/members/membership/"))
     expect(page.get_by_role("heading", name="My membership", level=1)).to_be_visible()
@@ -155,7 +170,8 @@ def test_applicant_is_admitted_finds_members_and_enters_the_community_of_practic
     expect(description_of(page, "Category")).to_have_text("Active (serving police officer)")
     expect(description_of(page, "State")).to_have_text("Approved")
     expect(description_of(page, "Reason given")).to_have_text(APPROVAL_REASON)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Directory").click()
+    open_my_network(page)
+    page.get_by_role("link", name="Search the directory").click()
 
     page.wait_for_url(on_path("/en/members/directory/"))
     expect(page.get_by_role("heading", name="Members' directory", level=1)).to_be_visible()
@@ -169,12 +185,15 @@ def test_applicant_is_admitted_finds_members_and_enters_the_community_of_practic
     # Only Grace: not herself, not the other applicant (not admitted), not the staff (who share nothing).
     expect(page.get_by_role("heading", name="1 member found")).to_be_visible()
 
-    # 4. Not yet in the Community of Practice: the community's home is closed, and the menu leads her to ask.
+    # 4. Not yet in the Community of Practice: the community's home is closed, and her network page leads her
+    # to ask.
     denied = page.goto(url(COMMUNITY_HOME))
     assert denied.status == 403
     expect(page.get_by_role("heading", name="Community of Practice: access needed", level=1)).to_be_visible()
     expect(page.get_by_text("You do not have access at the moment.")).to_be_visible()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Community of Practice").click()
+    open_my_network(page)
+    expect(not_open(page)).to_contain_text("Community of Practice")
+    page.get_by_role("link", name="Ask to take part in the Community of Practice").click()
 
     page.wait_for_url(on_path("/en/members/community/"))
     expect(page.get_by_role("heading", name="Ask to join")).to_be_visible()
@@ -188,8 +207,8 @@ def test_applicant_is_admitted_finds_members_and_enters_the_community_of_practic
     # Asking is not entering: the community stays closed until a moderator decides.
     still_denied = page.goto(url(COMMUNITY_HOME))
     assert still_denied.status == 403
-    community_link = page.get_by_role("navigation", name="Main").get_by_role("link", name="Community of Practice")
-    expect(community_link).to_have_attribute("href", "/en/members/community/")
+    open_my_network(page)
+    expect(not_open(page)).to_contain_text("Your request to take part is waiting for a moderator's decision.")
 
     # 5. A community moderator approves the request in the admin.
     moderator_page = new_context().new_page()
@@ -218,6 +237,8 @@ def test_applicant_is_admitted_finds_members_and_enters_the_community_of_practic
     page.wait_for_url(on_path(COMMUNITY_HOME))
     expect(page.get_by_role("heading", name="Community of Practice", level=1)).to_be_visible()
     expect(page.get_by_text("Welcome. This is the members-only space of the network")).to_be_visible()
-    expect(community_link).to_have_attribute("href", COMMUNITY_HOME)
+    open_my_network(page)
+    expect(page.get_by_role("link", name="Enter the Community of Practice")).to_have_attribute("href", COMMUNITY_HOME)
+    expect(not_open(page)).to_have_count(0)
     entered = page.goto(url(COMMUNITY_HOME))
     assert entered.status == 200
