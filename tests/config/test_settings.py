@@ -57,7 +57,8 @@ def test_service_variables_switch_on_the_real_services():
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
     assert values["engine"] == "django.db.backends.postgresql"
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    # Django's Redis backend, with Redis errors turned into misses (network/resilient_cache.py).
+    assert values["cache"] == "network.resilient_cache.ResilientRedisCache"
     assert values["broker"] == "redis://127.0.0.1:6379/0"
     assert values["eager"] is False
     assert values["search"] == "wagtail.search.backends.elasticsearch9"

@@ -97,11 +97,12 @@ def test_network_members_open_the_directory(client, site, member_of, category):
     assert "1 member found" in page
 
 
-def test_directory_link_in_navigation_only_for_network_members(client, site, member_of):
+def test_directory_link_in_the_members_area_only_for_network_members(client, site, member_of):
+    # The header keeps one account menu; the directory is reached from "My network" (/en/members/).
     client.force_login(member_of(MemberCategory.OBSERVER).user)
-    assert f'href="{DIRECTORY}"' not in client.get("/en/members/me/").content.decode()
+    assert f'href="{DIRECTORY}"' not in client.get("/en/members/").content.decode()
     client.force_login(member_of(MemberCategory.HONORARY).user)
-    assert f'href="{DIRECTORY}"' in client.get("/en/members/me/").content.decode()
+    assert f'href="{DIRECTORY}"' in client.get("/en/members/").content.decode()
 
 
 # --- who is listed, and what shows ------------------------------------------------------------------
