@@ -35,6 +35,7 @@ WARNING_INTERVAL_SECONDS = 60.0
 # Keys of counters that must keep counting while Redis is away (see the module docstring).
 LOCAL_WHEN_DOWN = ("allauth:rl:", "cms:contact-submissions:", "member-messages:sent:")
 OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
+_DOWN = object()  # what _on_redis returns when Redis could not be asked
 
 
 class _Outage:
@@ -106,12 +107,19 @@ class ResilientRedisCache(RedisCache):
         if batch:
             client.unlink(*batch)
 
-    def _run(self, name: str, key, *args, when_down=None, **kwargs):
+    def _on_redis(self, name: str, *args, **kwargs):
+        """Run RedisCache's method `name`; _DOWN when Redis cannot be reached now."""
         if self.is_available():
             try:
-                return getattr(super(), name)(key, *args, **kwargs)
+                return getattr(super(), name)(*args, **kwargs)
             except OUTAGE_ERRORS as error:
                 self._went_down(error)
+        return _DOWN
+
+    def _run(self, name: str, key, *args, when_down=None, **kwargs):
+        result = self._on_redis(name, key, *args, **kwargs)
+        if result is not _DOWN:
+            return result
         if isinstance(key, str) and key.startswith(LOCAL_WHEN_DOWN):
             return getattr(self._local, name)(key, *args, **kwargs)
         return when_down() if callable(when_down) else when_down
@@ -143,43 +151,31 @@ class ResilientRedisCache(RedisCache):
 
         return self._run("incr", key, delta, version=version, when_down=missing)
 
+    # The many-key methods fall back key by key, so counters still reach the process-local cache.
     def get_many(self, keys, version=None):
         keys = list(keys)
-        if self.is_available():
-            try:
-                return super().get_many(keys, version=version)
-            except OUTAGE_ERRORS as error:
-                self._went_down(error)
+        found = self._on_redis("get_many", keys, version=version)
+        if found is not _DOWN:
+            return found
         return {key: value for key in keys if (value := self.get(key, version=version)) is not None}
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        if self.is_available():
-            try:
-                return super().set_many(data, timeout, version=version)
-            except OUTAGE_ERRORS as error:
-                self._went_down(error)
+        failed = self._on_redis("set_many", data, timeout, version=version)
+        if failed is not _DOWN:
+            return failed
         for key, value in data.items():
             self.set(key, value, timeout, version=version)
         return []
 
     def delete_many(self, keys, version=None):
         keys = list(keys)
-        if self.is_available():
-            try:
-                return super().delete_many(keys, version=version)
-            except OUTAGE_ERRORS as error:
-                self._went_down(error)
-        for key in keys:
-            self.delete(key, version=version)
+        if self._on_redis("delete_many", keys, version=version) is _DOWN:
+            for key in keys:
+                self.delete(key, version=version)
 
     def clear(self):
         self._local.clear()
-        if self.is_available():
-            try:
-                return super().clear()
-            except OUTAGE_ERRORS as error:
-                self._went_down(error)
-        return False
+        return self._on_redis("clear") is not _DOWN
 
     def ping(self) -> bool:
         """Whether Redis answers now (for the readiness check), bypassing the pause after a failure."""
