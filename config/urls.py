@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("members/advocacy/", include((campaign_urls.advocacy_urlpatterns, "advocacy"))),
     path("members/", include("network.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("forums/", include("forums.urls")),
     path("feeds/", include("cms.urls")),
     path("search/", include("search.urls")),
     # Wagtail's front-end login (for pages restricted to logged-in users) would skip allauth's second factor and

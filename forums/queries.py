@@ -1,0 +1,208 @@
+"""Reads for the forum pages: a constant number of queries per page, whatever the size of the forum."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import F, QuerySet
+
+from forums import permissions
+from forums.choices import FlagState
+from forums.models import Draft, Flag, Forum, Post, Reaction, Subscription, Topic, TopicReadState
+from network.models import User
+
+TOPICS_PER_PAGE = 30
+POSTS_PER_PAGE = 20
+LATEST_TOPICS = 30
+
+
+@dataclass
+class TopicRow:
+    topic: Topic
+    last_read: int | None  # None: never opened
+
+    @property
+    def is_new(self) -> bool:
+        return self.last_read is None
+
+    @property
+    def unread(self) -> int:
+        return 0 if self.last_read is None else max(self.topic.post_count - self.last_read, 0)
+
+    @property
+    def first_unread_number(self) -> int:
+        return 1 if self.last_read is None else min(self.last_read + 1, self.topic.post_count)
+
+
+def forum_tree(user: User) -> list[tuple[Forum, list[Forum]]]:
+    """The forums she may read, top level first, each with its readable sub-forums (one query)."""
+    forums = list(
+        permissions.filter_forums_for_user(user, Forum.objects.all())
+        .select_related("last_post__topic", "last_post__author")
+        .order_by("position", "name")
+    )
+    by_id = {forum.pk: forum for forum in forums}
+    children: dict[int, list[Forum]] = {}
+    roots = []
+    for forum in forums:
+        if forum.parent_id in by_id:
+            children.setdefault(forum.parent_id, []).append(forum)
+        else:
+            roots.append(forum)
+    return [(forum, children.get(forum.pk, [])) for forum in roots]
+
+
+def get_forum_for_user(user: User, slug: str) -> Forum | None:
+    return permissions.filter_forums_for_user(user, Forum.objects.filter(slug=slug)).select_related("parent").first()
+
+
+def _topics(user: User) -> QuerySet[Topic]:
+    return permissions.filter_topics_for_user(user, Topic.objects.all()).select_related(
+        "author", "last_post__author", "forum"
+    )
+
+
+def _rows(user: User, topics: list[Topic]) -> list[TopicRow]:
+    states = {}
+    if user.is_authenticated and topics:
+        states = dict(
+            TopicReadState.objects.filter(user=user, topic__in=topics).values_list("topic_id", "last_read_number")
+        )
+    return [TopicRow(topic=topic, last_read=states.get(topic.pk)) for topic in topics]
+
+
+def forum_topics_page(user: User, forum: Forum, page_number) -> tuple[Page, list[TopicRow]]:
+    """One page of a forum's topics, pinned first then by last activity."""
+    topics = _topics(user).filter(forum=forum).order_by("-is_pinned", "-last_post_at", "-pk")
+    page = Paginator(topics, TOPICS_PER_PAGE).get_page(page_number)
+    return page, _rows(user, list(page.object_list))
+
+
+def latest_topics(user: User, limit: int = LATEST_TOPICS) -> list[TopicRow]:
+    """The most recently active topics across every forum she may read."""
+    topics = list(_topics(user).order_by("-last_post_at", "-pk")[:limit])
+    return _rows(user, topics)
+
+
+def get_topic_for_user(user: User, pk: int) -> Topic | None:
+    topic = Topic.objects.select_related("forum", "author", "accepted_answer__author").filter(pk=pk).first()
+    if topic is None or not permissions.can_read_topic(user, topic):
+        return None
+    return topic
+
+
+def topic_posts_page(user: User, topic: Topic, page_number) -> Page:
+    posts = (
+        permissions.filter_posts_for_user(user, Post.objects.filter(topic=topic))
+        .select_related("author__member", "author__forum_profile")
+        .order_by("number")
+    )
+    return Paginator(posts, POSTS_PER_PAGE).get_page(page_number)
+
+
+def page_of_post_number(user: User, topic: Topic, number: int) -> int:
+    before = permissions.filter_posts_for_user(user, Post.objects.filter(topic=topic, number__lt=number)).count()
+    return before // POSTS_PER_PAGE + 1
+
+
+def read_state(user: User, topic: Topic) -> int | None:
+    if not user.is_authenticated:
+        return None
+    return TopicReadState.objects.filter(user=user, topic=topic).values_list("last_read_number", flat=True).first()
+
+
+def helpful_post_ids(user: User, posts: list[Post]) -> set[int]:
+    if not user.is_authenticated or not posts:
+        return set()
+    return set(Reaction.objects.filter(user=user, post__in=posts).values_list("post_id", flat=True))
+
+
+def get_post_for_user(user: User, pk: int) -> Post | None:
+    post = Post.objects.select_related("topic__forum", "author").filter(pk=pk).first()
+    if post is None or not permissions.can_read_post(user, post):
+        return None
+    return post
+
+
+def get_draft(user: User, *, forum: Forum, topic: Topic | None = None) -> Draft | None:
+    if not user.is_authenticated:
+        return None
+    return Draft.objects.filter(user=user, forum=forum, topic=topic).first()
+
+
+def topic_watch_state(user: User, topic: Topic) -> str | None:
+    return (
+        Subscription.objects.filter(user=user, topic=topic, forum=None).values_list("delivery", flat=True).first()
+        if user.is_authenticated
+        else None
+    )
+
+
+def forum_delivery(user: User, forum: Forum) -> str | None:
+    """Her explicit choice for this forum, or None (the default rule applies)."""
+    if not user.is_authenticated:
+        return None
+    return Subscription.objects.filter(user=user, forum=forum, topic=None).values_list("delivery", flat=True).first()
+
+
+def member_posts_page(viewer: User, author: User, page_number) -> Page:
+    """The posts of one member that the viewer may read, newest first."""
+    posts = (
+        permissions.filter_posts_for_user(viewer, Post.objects.filter(author=author))
+        .select_related("topic__forum")
+        .order_by("-created_at", "-pk")
+    )
+    return Paginator(posts, POSTS_PER_PAGE).get_page(page_number)
+
+
+def moderation_queue(user: User) -> dict:
+    """Open flags and held posts in the forums she moderates."""
+    forum_ids = permissions.moderated_forum_ids(user)
+    flags = (
+        Flag.objects.filter(state=FlagState.OPEN, post__topic__forum_id__in=forum_ids)
+        .select_related("post__topic__forum", "post__author", "reporter")
+        .order_by("created_at")
+    )
+    held = (
+        Post.objects.filter(is_held=True, is_hidden=False, is_deleted=False, topic__forum_id__in=forum_ids)
+        .select_related("topic__forum", "author")
+        .order_by("created_at")
+    )
+    return {"flags": list(flags[:200]), "held": list(held[:200])}
+
+
+def count_moderation_queue(user: User) -> int:
+    forum_ids = permissions.moderated_forum_ids(user)
+    if not forum_ids:
+        return 0
+    return (
+        Flag.objects.filter(state=FlagState.OPEN, post__topic__forum_id__in=forum_ids).values("post").distinct().count()
+        + Post.objects.filter(is_held=True, is_hidden=False, is_deleted=False, topic__forum_id__in=forum_ids).count()
+    )
+
+
+def count_unread_topics(user: User) -> int:
+    """Topics with replies she has not read, among those she has opened (a bounded count)."""
+    if not permissions.readable_forum_ids(user):
+        return 0
+    topics = permissions.filter_topics_for_user(user, Topic.objects.all())
+    return TopicReadState.objects.filter(
+        user=user, topic__in=topics, topic__post_count__gt=F("last_read_number")
+    ).count()
+
+
+def mention_candidates(user: User, prefix: str, limit: int = 8) -> list[dict]:
+    """Handles starting with `prefix` of members the writer may see (for the autocomplete)."""
+    from forums.models import ForumProfile
+    from network.models import Member
+    from network.permissions import filter_members_for_user
+
+    prefix = prefix.strip().lstrip("@").lower()
+    if len(prefix) < 2 or not permissions.can_use_forums(user):
+        return []
+    visible = filter_members_for_user(user, Member.objects.all()).values("user_id")
+    profiles = (
+        ForumProfile.objects.filter(handle__startswith=prefix, user_id__in=visible)
+        .select_related("user")
+        .order_by("handle")[:limit]
+    )
+    return [{"handle": p.handle, "name": p.user.get_full_name()} for p in profiles]
