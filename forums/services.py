@@ -598,6 +598,30 @@ def lift_forum_suspension(suspension: ForumSuspension, *, actor: User, reason: s
     )
 
 
+@transaction.atomic
+def set_forum_groups(forum: Forum, *, perm: str, groups, actor: User | None) -> None:
+    """Exactly these groups hold `perm` (read or moderate) on the forum; each change audited."""
+    from guardian.shortcuts import assign_perm, get_groups_with_perms, remove_perm
+
+    if actor is not None and not permissions.is_forum_moderator(actor):
+        raise PermissionDenied
+    codename = perm.split(".", 1)[1]
+    current = {g for g, perms in get_groups_with_perms(forum, attach_perms=True).items() if codename in perms}
+    wanted = set(groups)
+    for group in wanted - current:
+        assign_perm(perm, group, forum)
+    for group in current - wanted:
+        remove_perm(perm, group, forum)
+    for group, granted in [(g, True) for g in wanted - current] + [(g, False) for g in current - wanted]:
+        record_audit(
+            AuditAction.OBJECT_PERMISSION_GRANTED if granted else AuditAction.OBJECT_PERMISSION_REVOKED,
+            actor=actor,
+            target=forum,
+            reason="Forum settings",
+            details={"permission": perm, "object": str(forum), "group": group.name},
+        )
+
+
 # --- counters ------------------------------------------------------------------------------------------------
 
 
