@@ -17,7 +17,7 @@ from markdown_it.token import Token
 MAX_POST_LENGTH = 50_000
 
 # A handle ends with a letter, digit or underscore so that "thanks @anna." leaves the full stop out.
-_HANDLE = r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,29}[A-Za-z0-9_])?"
+_HANDLE = r"[A-Za-z0-9][A-Za-z0-9._-]{0,29}[A-Za-z0-9_]"
 # Not after a word character, "@", "/" or "." (email addresses, paths), and not followed by more handle.
 MENTION_RE = re.compile(rf"(?<![A-Za-z0-9_.@/+-])@({_HANDLE})(?![A-Za-z0-9_]|[.-][A-Za-z0-9_])")
 
