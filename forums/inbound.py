@@ -156,6 +156,9 @@ class _HtmlText(HTMLParser):
         elif tag == "blockquote":
             self.depth = max(0, self.depth - 1)
             self._break()
+        elif tag == "p":
+            self._break()
+            self._break()  # a paragraph ends with a blank line, as in Markdown
         elif tag in self.BLOCKS:
             self._break()
 
@@ -221,11 +224,8 @@ def extract_new_text(text: str) -> str:
         text = text[: signature.start()]
     replies = ReplyText(text=text, languages=["en", "fr"], keep_hyphen_lists=True).read().replies
     first = replies[0] if replies else None
-    if first is None or first.headers:
-        # The message starts with the quoted history: nothing new was written.
-        new = ""
-    else:
-        new = _restore_indentation(text, first.body)
+    # A first part with headers means the message starts with the quoted history: nothing new was written.
+    new = "" if first is None or first.headers else _restore_indentation(text, first.body)
     attribution = _ATTRIBUTION_RE.search(new)
     if attribution:
         new = new[: attribution.start()]
