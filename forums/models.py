@@ -248,7 +248,8 @@ class Subscription(models.Model):
 
 
 class ForumProfile(models.Model):
-    """A member's forum handle (for @mentions) and standing: whose posts are no longer held for review."""
+    """A member's forum handle (for @mentions) and standing: how many of her posts others can see (published
+    at once or approved by a moderator); past a few, her posts are no longer held nor rate-limited."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_profile")
     handle = models.CharField(_("handle"), max_length=32, unique=True)

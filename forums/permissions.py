@@ -78,7 +78,10 @@ def forget_forum_permissions(user: User_) -> None:
 
 
 def can_use_forums(user: User_) -> bool:
-    return bool(readable_forum_ids(user))
+    """Members of the Community of Practice, and anyone a forum is open to (a members-level forum)."""
+    from network.permissions import has_access_level
+
+    return has_access_level(user, AccessLevel.COMMUNITY) or bool(readable_forum_ids(user))
 
 
 def can_read_forum(user: User_, forum: Forum | None) -> bool:

@@ -136,9 +136,11 @@ def _clean_body(body: str) -> str:
 def _clean_title(title: str) -> str:
     title = " ".join((title or "").split())
     if len(title) < MIN_TITLE_LENGTH:
-        raise ForumError(_("Give the topic a title of at least %(min)s characters.") % {"min": MIN_TITLE_LENGTH})
+        raise ForumError(
+            _("Give the topic a title of at least %(min)s characters.") % {"min": MIN_TITLE_LENGTH}, code="title"
+        )
     if len(title) > MAX_TITLE_LENGTH:
-        raise ForumError(_("A title holds at most %(max)s characters.") % {"max": MAX_TITLE_LENGTH})
+        raise ForumError(_("A title holds at most %(max)s characters.") % {"max": MAX_TITLE_LENGTH}, code="title")
     return title
 
 
@@ -204,6 +206,7 @@ def start_topic(*, author: User, forum: Forum, title: str, body: str) -> Topic:
     TopicReadState.objects.update_or_create(user=author, topic=topic, defaults={"last_read_number": 1})
     Draft.objects.filter(user=author, forum=forum, topic=None).delete()
     if not held:
+        _count_published(author)
         _queue_post_notifications(post, mentioned)
     return topic
 
@@ -238,8 +241,13 @@ def reply_to_topic(*, author: User, topic: Topic, body: str, via_email: bool = F
     TopicReadState.objects.update_or_create(user=author, topic=topic, defaults={"last_read_number": number})
     Draft.objects.filter(user=author, topic=topic).delete()
     if not held:
+        _count_published(author)
         _queue_post_notifications(post, mentioned)
     return post
+
+
+def _count_published(user: User) -> None:
+    ForumProfile.objects.filter(user=user).update(approved_post_count=F("approved_post_count") + 1)
 
 
 def _move_forum_last_post(forum_id: int, post: Post) -> None:
@@ -451,8 +459,8 @@ def approve_post(post: Post, *, actor: User, reason: str = "") -> None:
     if post.number == 1 and topic.is_held:
         Topic.objects.filter(pk=topic.pk).update(is_held=False)
     _refresh_topic_last_post(topic)
-    if post.author_id:
-        ForumProfile.objects.filter(user_id=post.author_id).update(approved_post_count=F("approved_post_count") + 1)
+    if post.author is not None:
+        _count_published(post.author)
     record_audit(AuditAction.FORUM_POST_APPROVED, actor=actor, subject=post.author, target=post, reason=reason)
     mentioned = []
     if post.author is not None:

@@ -68,8 +68,9 @@ def _post_or_404(request, pk):
 
 
 def _add_error(form, error: ForumError) -> None:
+    field = error.code if error.code in form.fields else "body"
     for message in error.messages:
-        form.add_error("body" if "body" in form.fields else None, message)
+        form.add_error(field if field in form.fields else None, message)
 
 
 def post_url(post) -> str:

@@ -110,7 +110,7 @@ class ForumViewSet(ModelViewSet):
     menu_order = 260
     add_to_admin_menu = True
     url_prefix = "forums"
-    name = "forums"
+    name = "forum_admin"
     list_display = ["name", "parent", Column("access_level", label=_("Open to")), "is_restricted", "topic_count"]
     list_filter = ["access_level", "is_restricted", "kind"]
     search_fields = ["name", "description"]
