@@ -34,6 +34,7 @@ from types import ModuleType, SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
@@ -44,6 +45,8 @@ from campaigns import services as campaign_services
 from campaigns.choices import AdvocacyKind, CampaignVisibility
 from campaigns.models import CampaignContributor
 from cms.models import FeaturedMember, StandardPage
+from forums import services as forum_services
+from forums.models import Forum
 from network.choices import AccessLevel, ImportState, MemberCategory, StaffRole, Visibility
 from network.models import AuditEntry, Member, MemberImport, MemberMessage
 from network.services import community
@@ -91,6 +94,9 @@ IMPORTERS = ("officer", "administrator")  # can_import_members
 CAMPAIGN_EDITORS = ("administrator", "editor")  # can_manage_campaigns
 SPOTLIGHT_EDITORS = ("administrator", "editor")  # can_nominate_for_spotlight
 MEMBERS_CAMPAIGN_READERS = ("members", "administrator", "editor")  # can_view_campaign, members-only campaign
+FORUM_MODERATORS = ("moderator", "administrator")  # forums.permissions.is_forum_moderator: every forum
+FORUM_READERS = ("community", *FORUM_MODERATORS)  # the Community of Practice forum
+GROUP_READERS = ("honorary", *FORUM_MODERATORS)  # the working group's forum (granted to the honorary member)
 
 # --- markers: values that may appear only where the role may see them -----------------------------------------
 
@@ -103,6 +109,8 @@ MARKERS = {
     "members_page": "Members-Page-Heron",  # the introduction of a members-only page
     "network_page": "Network-Page-Lynx",  # … of a network-only page
     "community_page": "Community-Page-Okapi",  # … of a Community of Practice page
+    "forum_post": "Forum-Post-Pangolin",  # a topic of a Community of Practice forum
+    "group_post": "Group-Post-Gecko",  # a topic of a working group's restricted forum (the honorary member's)
 }
 STAFF_MEMBER_DATA = ("email", "hidden", "motivation")
 
@@ -224,8 +232,33 @@ def staff_view(*allowed: str, granted=OK, refused=ADMIN_REFUSED) -> dict:
 
 
 SIGNED_IN_PAGE = roles(anonymous=LOGIN, signed_in=OK)
+
+
+def forum_page(granted=OK, **others: Expect) -> dict[str, Expect]:
+    """A forum page: people without any forum get the refusal page (403); the Community of Practice forum's
+    readers get `granted`, or what `others` says for a role."""
+    spec = {"anonymous": LOGIN, "signed_in": FORBIDDEN, **dict.fromkeys(FORUM_READERS, granted)}
+    return roles(**{**spec, **others})
+
+
+def group_page(granted=OK) -> dict[str, Expect]:
+    """A page of the working group's forum: "not found" for forum readers outside the group."""
+    return forum_page(NOT_FOUND, **dict.fromkeys(GROUP_READERS, granted))
+
+
+def forum_reveals(*, forum: Iterable[str] = FORUM_READERS, group: Iterable[str] = GROUP_READERS):
+    """Who may see the forum topic's marker and who the working group's."""
+    seen: dict[str, set[str]] = {}
+    for marker, who in (("forum_post", forum), ("group_post", group)):
+        for role, found in reveal([marker], *who).items():
+            seen.setdefault(role, set()).update(found)
+    return {role: frozenset(found) for role, found in seen.items()}
+
+
 PUBLIC_PAGE = roles(everyone=OK)
 POST_ONLY_SIGNED_IN = roles(anonymous=LOGIN, signed_in=POST_ONLY)
+FORUM_PAGE = forum_page()
+GROUP_PAGE = group_page()
 
 
 def restricted_page(slug: str, readers: str, marker: str) -> Probe:
@@ -454,6 +487,8 @@ ENTRIES: list[Entry] = [
         probe(
             "/en/members/community/home/",
             roles(anonymous=LOGIN, signed_in=FORBIDDEN, community=ok_with("Log an advocacy action")),
+            # The latest discussions panel (forums/areas.py) lists the topics each may read.
+            forum_reveals(forum=["community"], group=["honorary"]),
         ),
     ),
     entry(
@@ -539,6 +574,145 @@ ENTRIES: list[Entry] = [
         "en/campaigns/<slug:slug>/contributors/<int:contributor_id>/nominate/",
         "campaigns:nominate_contributor",
         probe("/en/campaigns/open-campaign/contributors/{w.contributor.pk}/nominate/", POST_ONLY_SIGNED_IN),
+    ),
+    # --- forums/urls.py: the community's forums; a working group's forum is "not found" outside the group ---
+    entry(
+        "en/forums/",
+        "forums:forum_index",
+        probe("/en/forums/", FORUM_PAGE, forum_reveals()),
+    ),
+    entry(
+        "en/forums/latest/",
+        "forums:latest",
+        probe("/en/forums/latest/", FORUM_PAGE, forum_reveals()),
+    ),
+    entry(
+        "en/forums/moderation/",
+        "forums:moderation",
+        probe(
+            "/en/forums/moderation/",
+            roles(anonymous=LOGIN, signed_in=FORBIDDEN, **dict.fromkeys(FORUM_MODERATORS, ok_with("Flagged posts"))),
+            reveal(["forum_post", "group_post"], *FORUM_MODERATORS),
+        ),
+    ),
+    entry(
+        "en/forums/mentions/",
+        "forums:mention_suggestions",
+        # Only members the writer may see: the subject shares her profile with the network (staff accounts,
+        # outside the network, see no profile at all).
+        probe(
+            "/en/forums/mentions/?q=sabine",
+            forum_page(ok_with("sabine.subject"), **dict.fromkeys(FORUM_MODERATORS, Expect(200, lacks="sabine"))),
+        ),
+    ),
+    entry(
+        "en/forums/members/<uuid:public_id>/posts/",
+        "forums:member_posts",
+        # The honorary member's posts: the working group's one only for those in it.
+        probe(
+            "/en/forums/members/{w.users[honorary].member.public_id}/posts/",
+            roles(
+                anonymous=LOGIN,
+                signed_in=NOT_FOUND,
+                members=NOT_FOUND,
+                network=OK,
+                honorary=OK,
+            ),
+            forum_reveals(),
+        ),
+    ),
+    entry(
+        "en/forums/members/<uuid:public_id>/suspend/",
+        "forums:suspend_member",
+        probe(
+            "/en/forums/members/{w.subject.public_id}/suspend/",
+            roles(anonymous=LOGIN, signed_in=FORBIDDEN, **dict.fromkeys(FORUM_MODERATORS, OK)),
+        ),
+    ),
+    entry(
+        "en/forums/topics/<int:pk>/",
+        "forums:topic_detail",
+        probe("/en/forums/topics/{w.forum_topic.pk}/", FORUM_PAGE, reveal(["forum_post"], *FORUM_READERS)),
+        probe("/en/forums/topics/{w.group_topic.pk}/", GROUP_PAGE, reveal(["group_post"], *GROUP_READERS)),
+        probe(
+            "/en/forums/topics/999999/",
+            roles(anonymous=LOGIN, signed_in=FORBIDDEN, **dict.fromkeys(FORUM_READERS, NOT_FOUND)),
+        ),
+    ),
+    entry(
+        "en/forums/topics/<int:pk>/unread/",
+        "forums:topic_unread",
+        probe("/en/forums/topics/{w.forum_topic.pk}/unread/", forum_page(Expect(302, "/en/forums/topics/*"))),
+        probe("/en/forums/topics/{w.group_topic.pk}/unread/", group_page(Expect(302, "/en/forums/topics/*"))),
+    ),
+    *[
+        entry(
+            f"en/forums/topics/<int:pk>/{action}/",
+            f"forums:{name}",
+            probe(f"/en/forums/topics/{{w.group_topic.pk}}/{action}/", forum_page(POST_ONLY)),
+        )
+        for action, name in [
+            ("reply", "reply"),
+            ("draft", "autosave_draft"),
+            ("watch", "watch_topic"),
+            ("moderate", "moderate_topic"),
+        ]
+    ],
+    entry(
+        "en/forums/posts/<int:pk>/",
+        "forums:post_link",
+        probe("/en/forums/posts/{w.forum_reply.pk}/", forum_page(Expect(302, "/en/forums/topics/*"))),
+        probe("/en/forums/posts/{w.group_topic.last_post_id}/", group_page(Expect(302, "/en/forums/topics/*"))),
+    ),
+    *[
+        entry(
+            f"en/forums/posts/<int:pk>/{action}/",
+            f"forums:{name}",
+            # The civilian member's reply: she and the moderators may change it.
+            probe(
+                f"/en/forums/posts/{{w.forum_reply.pk}}/{action}/",
+                forum_page(refused, civilian=OK, **dict.fromkeys(FORUM_MODERATORS, OK)),
+                forum_reveals(),
+            ),
+            probe(f"/en/forums/posts/{{w.group_topic.last_post_id}}/{action}/", GROUP_PAGE, forum_reveals()),
+        )
+        for action, name, refused in [
+            ("edit", "edit_post", FORBIDDEN),
+            ("delete", "delete_post", FORBIDDEN),
+            ("history", "post_history", NOT_FOUND),
+        ]
+    ],
+    entry(
+        "en/forums/posts/<int:pk>/flag/",
+        "forums:flag_post",
+        probe("/en/forums/posts/{w.forum_reply.pk}/flag/", FORUM_PAGE, forum_reveals()),
+        probe("/en/forums/posts/{w.group_topic.last_post_id}/flag/", GROUP_PAGE, forum_reveals()),
+    ),
+    *[
+        entry(
+            f"en/forums/posts/<int:pk>/{action}/",
+            f"forums:{name}",
+            probe(f"/en/forums/posts/{{w.group_topic.last_post_id}}/{action}/", forum_page(POST_ONLY)),
+        )
+        for action, name in [("helpful", "helpful"), ("accept", "accept_answer"), ("moderate", "moderate_post")]
+    ],
+    entry(
+        "en/forums/<slug:slug>/",
+        "forums:forum_detail",
+        probe("/en/forums/practice/", FORUM_PAGE, reveal(["forum_post"], *FORUM_READERS)),
+        probe("/en/forums/working-group/", GROUP_PAGE, reveal(["group_post"], *GROUP_READERS)),
+        probe("/en/forums/no-such-forum/", forum_page(NOT_FOUND)),
+    ),
+    entry(
+        "en/forums/<slug:slug>/new/",
+        "forums:new_topic",
+        probe("/en/forums/practice/new/", FORUM_PAGE),
+        probe("/en/forums/working-group/new/", GROUP_PAGE),
+    ),
+    entry(
+        "en/forums/<slug:slug>/follow/",
+        "forums:forum_delivery",
+        probe("/en/forums/working-group/follow/", forum_page(POST_ONLY)),
     ),
     # --- cms/urls.py ---
     entry("en/feeds/stories/rss/", "cms:stories_rss", probe("/en/feeds/stories/rss/", PUBLIC_PAGE)),
@@ -650,6 +824,13 @@ ENTRIES: list[Entry] = [
         ),
     ),
     # --- our admin: membership applications, members, audit log (network/views/membership_admin.py) ---
+    # --- forums/viewsets.py: the forum tree, for community moderators and administrators ---
+    *model_viewset("forums", "forum_admin", "{w.forum_topic.forum_id}", FORUM_MODERATORS, view_only=False),
+    entry(
+        "admin/forums/copy/<int:pk>/",
+        "forum_admin:copy",
+        probe("/admin/forums/copy/{w.forum_topic.forum_id}/", staff_view(*FORUM_MODERATORS)),
+    ),
     *model_viewset(
         "membership/applications",
         "membership_applications",
@@ -1189,7 +1370,28 @@ def world(site, settings, tmp_path, monkeypatch) -> SimpleNamespace:
             home, StandardPage, title=slug.replace("-", " "), slug=slug, intro=intro, access_level=level
         )
 
+    # Forums: the Community of Practice's, and a working group's restricted to a group holding the honorary
+    # member. The subject (outside the community) has a handle, for the mention autocomplete.
+    practice = Forum.objects.create(name="Practice", slug="practice")
+    working_group = Forum.objects.create(name="Working group", slug="working-group", is_restricted=True)
+    group = Group.objects.create(name="Working group on recruitment")
+    users["honorary"].groups.add(group)
+    forum_services.set_forum_groups(working_group, perm="forums.read_forum", groups=[group], actor=None)
+    forum_services.forum_profile(subject.user)
+    forum_topic = forum_services.start_topic(
+        author=users["honorary"], forum=practice, title=f"{MARKERS['forum_post']} patrols", body="How do you patrol?"
+    )
+    forum_reply = forum_services.reply_to_topic(author=users["civilian"], topic=forum_topic, body="In pairs.")
+    forum_services.edit_post(forum_reply, actor=users["civilian"], body="In pairs, always.")
+    group_topic = forum_services.start_topic(
+        author=users["honorary"], forum=working_group, title=f"{MARKERS['group_post']} plan", body="Our plan."
+    )
+    forum_services.flag_post(forum_reply, reporter=users["honorary"], reason="off_topic")
+
     return SimpleNamespace(
+        forum_topic=forum_topic,
+        forum_reply=forum_reply,
+        group_topic=group_topic,
         users=users,
         subject=subject,
         pending_request=pending_request,
