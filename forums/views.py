@@ -79,6 +79,8 @@ def post_url(post) -> str:
 
 @forums_required
 def forum_index(request):
+    # Her handle exists from her first visit, so colleagues can mention her before she writes.
+    services.forum_profile(request.user)
     return render(
         request,
         "forums/index.html",
