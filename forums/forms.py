@@ -14,16 +14,22 @@ BODY_HELP = _(
 class PostForm(forms.Form):
     # Lengths are checked by the services with a message that says by how much; the browser's maxlength would
     # cut a pasted text silently.
-    body = forms.CharField(label=_("Your reply"), required=False, widget=forms.Textarea(attrs={"rows": 10}), help_text=BODY_HELP)
+    body = forms.CharField(
+        label=_("Your reply"), required=False, widget=forms.Textarea(attrs={"rows": 10}), help_text=BODY_HELP
+    )
 
 
 class TopicForm(forms.Form):
     title = forms.CharField(label=_("Title"), required=False, max_length=MAX_TITLE_LENGTH * 2)
-    body = forms.CharField(label=_("Your post"), required=False, widget=forms.Textarea(attrs={"rows": 14}), help_text=BODY_HELP)
+    body = forms.CharField(
+        label=_("Your post"), required=False, widget=forms.Textarea(attrs={"rows": 14}), help_text=BODY_HELP
+    )
 
 
 class EditPostForm(forms.Form):
-    body = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 14}), help_text=BODY_HELP)
+    body = forms.CharField(
+        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 14}), help_text=BODY_HELP
+    )
     reason = forms.CharField(label=_("Reason for the change (moderators)"), required=False, max_length=500)
 
 
