@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.functional import empty
 from django.utils.translation import gettext as _
 
+from network.models import User
 from network.permissions import must_enrol_mfa
 
 ADMIN_PREFIX = "/admin/"
@@ -48,6 +49,6 @@ class RememberLanguageMiddleware:
             return response
         language = translation.get_language_from_path(request.path_info)
         if language and language != (user.language or settings.LANGUAGE_CODE):
-            type(user).objects.filter(pk=user.pk).update(language=language)
+            User.objects.filter(pk=user.pk).update(language=language)
             user.language = language
         return response
