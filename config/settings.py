@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -103,6 +104,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "network.middleware.StaffMFARequiredMiddleware",
+    "network.middleware.RememberLanguageMiddleware",
     "network.page_cache.AnonymousPageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -199,6 +201,16 @@ CELERY_BEAT_SCHEDULE = {
     "review-community-access": {"task": "network.tasks.review_community_access", "schedule": 24 * 3600},
     # Daily; a second run on the same day sends nothing (a per-day key in the cache).
     "send-pending-work-digest": {"task": "network.tasks.send_pending_work_digest", "schedule": 24 * 3600},
+    # --- notifications: digests at fixed times (UTC), so members get them at a predictable hour. A second run
+    # sends nothing again (each notification is marked sent with its digest).
+    "send-daily-notification-digest": {
+        "task": "network.tasks.send_daily_notification_digest",
+        "schedule": crontab(minute=0, hour=6),
+    },
+    "send-weekly-notification-digest": {
+        "task": "network.tasks.send_weekly_notification_digest",
+        "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
+    },
     # --- campaigns ---
     # Hourly: today's snapshot row follows the platform within the hour (still one row per target and day);
     # the first run after midnight completes the previous day.

@@ -27,7 +27,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("members/advocacy/", include((campaign_urls.advocacy_urlpatterns, "advocacy"))),
-    path("members/", include("network.urls")),
+    # /members/... and /notifications/unsubscribe/... (network/urls.py)
+    path("", include("network.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("forums/", include("forums.urls")),
     path("feeds/", include("cms.urls")),

@@ -14,6 +14,7 @@ class NetworkConfig(AppConfig):
         # Connects the receivers that audit group (staff role) changes made outside the services.
         # The network's own sections of the members' area and panels of the Community of Practice home (the
         # other apps register theirs in their areas.py); the cached members' area forgets what changes.
+        import network.notifications  # noqa: F401 (registers the "all" unsubscribe scope)
         import network.sections  # noqa: F401
         import network.services.staff  # noqa: F401
         from network.members_area import connect_receivers

@@ -44,6 +44,22 @@ class EmailState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class Delivery(models.TextChoices):
+    """How a notification reaches its recipient besides the site's notifications page."""
+
+    IMMEDIATE = "immediate", _("Every time (email now)")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    NONE = "none", _("Only on the site")
+
+
+class NotificationEmailState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be emailed")
+    SENT = "sent", _("Emailed")
+    SKIPPED = "skipped", _("Not emailed (no longer allowed or emails paused)")
+    NOT_NEEDED = "not_needed", _("Shown on the site only")
+
+
 class ApplicationState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     MORE_INFO = "more_info", _("More information requested")

@@ -66,7 +66,7 @@ def _viewer_sql() -> str:
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
-    from network.models import MemberMessage
+    from network.models import MemberMessage, Notification
 
     def table(model) -> str:
         return connection.ops.quote_name(model._meta.db_table)
@@ -84,7 +84,9 @@ def _viewer_sql() -> str:
         f"m.user_id IN (SELECT x.user_id FROM {table(User.user_permissions.through)} x "
         f"WHERE x.permission_id = {admin_permission}) AS viewer_user_admin, "
         f"(SELECT COUNT(*) FROM {table(MemberMessage)} mm WHERE mm.recipient_id = m.id AND mm.read_at IS NULL) "
-        "AS viewer_unread "
+        "AS viewer_unread, "
+        f"(SELECT COUNT(*) FROM {table(Notification)} n WHERE n.recipient_id = m.user_id AND n.read_at IS NULL) "
+        "AS viewer_notifications "
         f"FROM {table(Member)} m LEFT JOIN {table(User.groups.through)} ug ON ug.user_id = m.user_id "
         f"LEFT JOIN {table(Group)} g ON g.id = ug.group_id WHERE m.user_id = %s"
     )
@@ -93,7 +95,7 @@ def _viewer_sql() -> str:
 def load_viewer(user: User_) -> None:
     """Read in one query what the permission checks of a request ask about a signed-in user, and keep it on
     the user object: her member profile, whether she has Community of Practice access, her staff roles and
-    whether she may open the admin (and, for the header, how many messages she has not read).
+    whether she may open the admin (and, for the header, how many messages and notifications she has not read).
 
     Every signed-in page asks these (the header, the menu, the members' area); read one by one they cost
     four or five queries per page. The first permission question of the request calls this; the caches it
@@ -119,6 +121,8 @@ def load_viewer(user: User_) -> None:
         member.__dict__.setdefault("_has_community_access", bool(rows[0].viewer_community))
         # Not a permission, but on every signed-in page too (the header): network.queries.count_unread_messages.
         member.__dict__.setdefault("_unread_messages", rows[0].viewer_unread)
+    # The header's notification badge: network.notifications.unread_notification_count.
+    user.__dict__.setdefault("_unread_notifications", rows[0].viewer_notifications)
     user.__dict__.setdefault("_staff_role_names", {row.viewer_group for row in rows if row.viewer_group})
     user.__dict__.setdefault(
         "_can_open_admin", bool(rows[0].viewer_user_admin) or any(row.viewer_group_admin for row in rows)

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from network import permissions, queries
 from network.areas import Item, Panel, Section, register_community_panel, register_member_section
 from network.choices import CommunityAccessState
+from network.notifications import unread_notification_count
 from network.pending_work import pending_work_items
 
 
@@ -261,4 +262,19 @@ def messages_panel(request) -> Panel | None:
             for message in queries.list_latest_received_messages(member)
         ],
         empty_text=_("No message yet."),
+    )
+
+
+@register_member_section(order=35)
+def notifications_section(request) -> Section:
+    """Every signed-in person has notifications (replies, sessions, decisions the apps tell her about)."""
+    unread = unread_notification_count(request.user)
+    return Section(
+        key="notifications",
+        title=_("Notifications"),
+        url=reverse("network:notifications"),
+        link_text=_("See my notifications"),
+        summary=_("News for you from across the platform: replies, sessions and decisions."),
+        count=unread,
+        count_label=ngettext("unread notification", "unread notifications", unread),
     )

@@ -116,3 +116,33 @@ def resume_waiting_imports(older_than_minutes: int = 10) -> int:
             import_confirmed_members.delay(import_id, created_by_id)
         count += 1
     return count
+
+
+# --- notifications ---
+
+
+@shared_task(acks_late=True)
+def send_notification_email(notification_id: int) -> bool:
+    """Email one notification posted with IMMEDIATE delivery; sends at most once, and nothing when the recipient
+    may no longer read what it points to."""
+    from network import notifications
+
+    return notifications.send_notification_email(notification_id)
+
+
+@shared_task(acks_late=True)
+def send_daily_notification_digest() -> int:
+    """Daily: one email per member listing her notifications waiting for the daily digest."""
+    from network.choices import Delivery
+    from network.notifications import send_notification_digests
+
+    return send_notification_digests(frequency=Delivery.DAILY)
+
+
+@shared_task(acks_late=True)
+def send_weekly_notification_digest() -> int:
+    """Mondays: one email per member listing her notifications waiting for the weekly digest."""
+    from network.choices import Delivery
+    from network.notifications import send_notification_digests
+
+    return send_notification_digests(frequency=Delivery.WEEKLY)

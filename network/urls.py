@@ -1,11 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
-from network.views import applications, area, community, directory, messaging, privacy, profiles
+from network.views import applications, area, community, directory, messaging, notifications, privacy, profiles
 
 app_name = "network"
 
 # Each domain keeps its routes in its own block; add new ones inside the right block.
-urlpatterns = [
+# Under /<lang>/members/ (config/urls.py mounts this module at the language root).
+member_urlpatterns = [
     # --- the members' area ---
     path("", area.members_area, name="members_area"),
     # --- profiles ---
@@ -33,4 +34,15 @@ urlpatterns = [
     path("me/privacy/", privacy.privacy_settings, name="privacy"),
     path("me/export/", privacy.export_data, name="export_data"),
     path("me/delete/", privacy.delete_account, name="delete_account"),
+    # --- notifications ---
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.mark_all_read, name="mark_notifications_read"),
+    path("notifications/emails/resume/", notifications.resume_emails, name="resume_notification_emails"),
+    path("notifications/<int:pk>/open/", notifications.open_notification, name="open_notification"),
+]
+
+urlpatterns = [
+    path("members/", include(member_urlpatterns)),
+    # Outside /members/: the links of notification emails work without signing in.
+    path("notifications/unsubscribe/<str:token>/", notifications.unsubscribe, name="notification_unsubscribe"),
 ]

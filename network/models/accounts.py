@@ -43,6 +43,8 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True)
     # The language of her emails and notifications: the one she last used the site in (empty: the default).
     language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
+    # Set by the "all" unsubscribe scope (network.notifications): notifications stay on the site, no email.
+    notification_emails_paused = models.BooleanField(_("notification emails paused"), default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -80,7 +80,7 @@ def test_applicant_sees_her_application_and_why_the_rest_is_closed(client, site,
 
     html = area_of(client, applicant.user)
 
-    assert available(html) == ["requests"]
+    assert available(html) == ["notifications", "requests"]
     assert unavailable(html) == ["directory", "community", "messages", "advocacy"]
     assert "Membership application: Civilian" in html
     assert "once their membership application is approved" in why_not(html, "directory")
@@ -100,7 +100,7 @@ def test_observer_logs_advocacy_but_sees_no_directory_count(client, site, listed
 
     html = area_of(client, observer.user)
 
-    assert available(html) == ["requests", "advocacy"]
+    assert available(html) == ["notifications", "requests", "advocacy"]
     assert unavailable(html) == ["directory", "community", "messages"]
     assert why_not(html, "directory") == "Open to active, civilian and honorary members; observers do not have access."
     assert "members listed" not in html
@@ -113,7 +113,7 @@ def test_active_member_without_community_access_is_told_how_to_ask(client, site,
 
     html = area_of(client, member.user)
 
-    assert available(html) == ["directory", "messages", "requests", "advocacy"]
+    assert available(html) == ["directory", "messages", "notifications", "requests", "advocacy"]
     assert unavailable(html) == ["community"]
     assert "moderator approves their request" in why_not(html, "community")
     assert "<strong>4</strong> members listed" in html  # the three others and herself
@@ -137,7 +137,7 @@ def test_community_member_has_every_section_and_nothing_closed(client, site, mod
 
     html = area_of(client, member.user)
 
-    assert available(html) == ["directory", "community", "messages", "requests", "advocacy"]
+    assert available(html) == ["directory", "community", "messages", "notifications", "requests", "advocacy"]
     assert unavailable(html) == []
     assert "Not open to you yet" not in html
     assert reverse("network:community_home") in html
@@ -151,7 +151,7 @@ def test_staff_get_the_administration_with_their_queues(client, site, listed):
 
     html = area_of(client, officer)
 
-    assert available(html) == ["requests", "administration"]
+    assert available(html) == ["notifications", "requests", "administration"]
     assert unavailable(html) == ["directory", "community", "messages", "advocacy"]
     assert "Membership applications waiting for a decision" in html
     assert "1 waiting" in html

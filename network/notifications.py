@@ -1,0 +1,390 @@
+"""The platform's shared notifications: the apps post events for a person, the network shows and emails them.
+
+An app registers, from its `AppConfig.ready()`, each kind of notification it posts and the scopes its
+unsubscribe links name:
+
+    register_notification_kind("forum_reply", label=_("Replies in topics you follow"),
+                               visible_targets=lambda user, topic_ids: {...the ids she may still read...})
+    register_unsubscribe_scope("topic", describe=lambda user, scope: _("the topic %s") % ...,
+                               unsubscribe=lambda user, scope: ...stop following it...)
+
+and posts with `notify(recipient, kind=..., event_key=..., title=..., url=...)`. `network` imports none of
+the apps: the registries are how it asks them, at send time, whether the recipient may still read what a
+notification points to (access may have been lost between the event and the email or digest).
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
+
+from network.choices import Delivery, NotificationEmailState
+from network.members_area import forget_members_area
+from network.models import Notification, User
+from network.services.templated_mail import site_address
+from network.tasks_queue import queue_task
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+# Unsubscribe links keep working long after the email was sent (mail clients offer them from old messages).
+UNSUBSCRIBE_MAX_AGE_SECONDS = 400 * 24 * 3600
+ALL_SCOPE = "all"
+DIGEST_BATCH = 500
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    kind: str
+    label: str
+    visible_targets: Callable[[User, list[str]], set[str]]
+
+
+@dataclass(frozen=True)
+class UnsubscribeScope:
+    prefix: str
+    describe: Callable[[User, str], str]
+    unsubscribe: Callable[[User, str], None]
+
+
+_KINDS: dict[str, NotificationKind] = {}
+_SCOPES: dict[str, UnsubscribeScope] = {}
+
+
+class InvalidUnsubscribeToken(Exception):
+    """The token of an unsubscribe link is forged, expired, or names a scope nobody registered."""
+
+
+# --- registries ------------------------------------------------------------------------------------------------
+
+
+def register_notification_kind(
+    kind: str, *, label: str, visible_targets: Callable[[User, list[str]], set[str]]
+) -> None:
+    """Declare a kind of notification. `visible_targets(user, target_ids)` returns the subset of target_ids the
+    user may still read; it is called when the email or digest is sent, once per recipient and kind."""
+    _KINDS[kind] = NotificationKind(kind, label, visible_targets)
+
+
+def register_unsubscribe_scope(
+    prefix: str, *, describe: Callable[[User, str], str], unsubscribe: Callable[[User, str], None]
+) -> None:
+    """Declare the scopes "<prefix>:<id>" of unsubscribe links: `describe` names what the person stops receiving
+    ("the forum Best practices"), `unsubscribe` stops it."""
+    _SCOPES[prefix] = UnsubscribeScope(prefix, describe, unsubscribe)
+
+
+def get_notification_kind(kind: str) -> NotificationKind | None:
+    return _KINDS.get(kind)
+
+
+def get_unsubscribe_scope(scope: str) -> UnsubscribeScope | None:
+    return _SCOPES.get(scope.split(":", 1)[0])
+
+
+# --- posting and reading ---------------------------------------------------------------------------------------
+
+
+def notify(
+    recipient: User,
+    *,
+    kind: str,
+    event_key: str,
+    title: str,
+    url: str,
+    target_id: str = "",
+    text: str = "",
+    delivery: str = Delivery.IMMEDIATE,
+    unsubscribe_scope: str = "",
+    reply_to: str = "",
+) -> Notification | None:
+    """Tell `recipient` about an event, once: None when this event was already notified to her.
+
+    IMMEDIATE queues its email when the transaction commits; DAILY and WEEKLY wait for the digest; NONE is
+    shown on the site only. Forgets her cached members' area (its notifications section counts unread ones).
+    """
+    if kind not in _KINDS:
+        raise ValueError(f"Unknown notification kind {kind!r}: register it with register_notification_kind().")
+    if delivery not in Delivery.values:
+        raise ValueError(f"Unknown delivery {delivery!r}.")
+    state = NotificationEmailState.NOT_NEEDED if delivery == Delivery.NONE else NotificationEmailState.PENDING
+    try:
+        # A savepoint: a duplicate event must not break the caller's transaction.
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=recipient,
+                kind=kind,
+                event_key=event_key,
+                title=title[:300],
+                text=text,
+                url=url,
+                target_id=str(target_id),
+                unsubscribe_scope=unsubscribe_scope,
+                reply_to=reply_to,
+                delivery=delivery,
+                email_state=state,
+            )
+    except IntegrityError:
+        return None
+    recipient.__dict__.pop("_unread_notifications", None)
+    forget_members_area(recipient.pk)
+    if delivery == Delivery.IMMEDIATE:
+        queue_task("network.tasks.send_notification_email", notification.pk)
+    return notification
+
+
+def unread_notification_count(user) -> int:
+    """Her unread notifications; on a page the header already asked, read from the viewer query (no query)."""
+    if not user.is_authenticated:
+        return 0
+    if "_unread_notifications" not in user.__dict__:
+        from network.permissions import load_viewer
+
+        load_viewer(user)
+    if "_unread_notifications" not in user.__dict__:
+        user._unread_notifications = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return user._unread_notifications
+
+
+def list_notifications(user):
+    """Her notifications, newest first, for the notifications page."""
+    return Notification.objects.filter(recipient=user).only(
+        "pk", "title", "text", "url", "created_at", "read_at", "kind"
+    )
+
+
+@transaction.atomic
+def mark_notifications_read(user, *, ids=None) -> int:
+    """Mark her unread notifications read (all of them when `ids` is None); returns how many changed."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    changed = unread.update(read_at=timezone.now())
+    user.__dict__.pop("_unread_notifications", None)
+    if changed:
+        forget_members_area(user.pk)
+    return changed
+
+
+@contextmanager
+def notification_language(user):
+    """Render what goes to `user` (emails) in her language: the one she last used the site in."""
+    with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
+        yield
+
+
+# --- unsubscribe links -----------------------------------------------------------------------------------------
+
+
+def unsubscribe_token(user, scope: str) -> str:
+    return signing.dumps({"u": user.pk, "s": scope}, salt=UNSUBSCRIBE_SALT)
+
+
+def read_unsubscribe_token(token: str) -> tuple[User, str]:
+    """The person and scope of a valid token; raises InvalidUnsubscribeToken otherwise."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE_SECONDS)
+        user_id, scope = int(data["u"]), str(data["s"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+        raise InvalidUnsubscribeToken from error
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or get_unsubscribe_scope(scope) is None:
+        raise InvalidUnsubscribeToken
+    return user, scope
+
+
+def unsubscribe_url(user, scope: str) -> str:
+    """An absolute link that stops the emails of `scope` for `user`, without signing in (signed, not stored)."""
+    return site_address() + reverse("network:notification_unsubscribe", args=[unsubscribe_token(user, scope)])
+
+
+def describe_unsubscribe_scope(user, scope: str) -> str:
+    return str(get_unsubscribe_scope(scope).describe(user, scope))
+
+
+def unsubscribe(user, scope: str) -> None:
+    """Stop what `scope` sends to `user`, through the app that registered the scope."""
+    get_unsubscribe_scope(scope).unsubscribe(user, scope)
+
+
+def _pause_notification_emails(user, scope: str) -> None:
+    User.objects.filter(pk=user.pk).update(notification_emails_paused=True)
+    user.notification_emails_paused = True
+
+
+register_unsubscribe_scope(
+    ALL_SCOPE,
+    describe=lambda user, scope: gettext_lazy("every notification email from the site"),
+    unsubscribe=_pause_notification_emails,
+)
+
+
+def resume_notification_emails(user) -> None:
+    User.objects.filter(pk=user.pk).update(notification_emails_paused=False)
+    user.notification_emails_paused = False
+
+
+# --- email -----------------------------------------------------------------------------------------------------
+
+
+def _may_receive_email(user: User) -> bool:
+    return user.is_active and bool(user.email) and not user.notification_emails_paused
+
+
+def _visible_targets(user: User, kind: str, target_ids: list[str]) -> set[str]:
+    """The target ids she may still read; an unknown kind (its app removed) reads nothing. Empty ids (a
+    notification about no object in particular) are always visible."""
+    visible = {target_id for target_id in target_ids if not target_id}
+    asked = [target_id for target_id in target_ids if target_id]
+    if asked:
+        registered = _KINDS.get(kind)
+        if registered is None:
+            logger.warning("Notification kind %r is not registered: its notifications are not emailed.", kind)
+        else:
+            visible |= set(registered.visible_targets(user, asked)) & set(asked)
+    return visible
+
+
+def _headers(user: User, scope: str) -> dict[str, str]:
+    if not scope:
+        return {}
+    # RFC 2369 and RFC 8058: mail clients offer "unsubscribe" and POST to the link without opening it.
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url(user, scope)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def _item(user: User, notification: Notification, *, describe: bool = False) -> dict:
+    """What an email says of one notification. `describe` names what its unsubscribe link stops: asked of the
+    app for a single email only (a digest would ask once per notification)."""
+    scope = notification.unsubscribe_scope if get_unsubscribe_scope(notification.unsubscribe_scope or "-") else ""
+    return {
+        "title": notification.title,
+        "text": notification.text,
+        "url": site_address() + notification.url,
+        "unsubscribe_url": unsubscribe_url(user, scope) if scope else "",
+        "unsubscribe_what": describe_unsubscribe_scope(user, scope) if scope and describe else "",
+    }
+
+
+def _send(user: User, template: str, context: dict, *, scope: str, reply_to: str = "") -> None:
+    context = {
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "notifications_url": site_address() + reverse("network:notifications"),
+        "stop_all_url": unsubscribe_url(user, ALL_SCOPE),
+        **context,
+    }
+    subject = " ".join(render_to_string(f"network/email/{template}_subject.txt", context).split())
+    body = render_to_string(f"network/email/{template}_body.txt", context)
+    EmailMessage(
+        subject, body, None, [user.email], reply_to=[reply_to] if reply_to else None, headers=_headers(user, scope)
+    ).send()
+
+
+def send_notification_email(notification_id: int) -> bool:
+    """Email one IMMEDIATE notification, at most once; False when nothing was sent.
+
+    Claimed with a conditional UPDATE (pending → sent) in the transaction that stores the email, so a task run
+    twice, or by two workers, sends once. Skipped (state "skipped") when the recipient may no longer read its
+    target, paused her emails or has no active account.
+    """
+    notification = (
+        Notification.objects.select_related("recipient")
+        .filter(pk=notification_id, email_state=NotificationEmailState.PENDING, delivery=Delivery.IMMEDIATE)
+        .first()
+    )
+    if notification is None:
+        return False
+    user = notification.recipient
+    pending = Notification.objects.filter(pk=notification.pk, email_state=NotificationEmailState.PENDING)
+    if not _may_receive_email(user) or notification.target_id not in _visible_targets(
+        user, notification.kind, [notification.target_id]
+    ):
+        pending.update(email_state=NotificationEmailState.SKIPPED)
+        return False
+    with transaction.atomic():
+        if not pending.update(email_state=NotificationEmailState.SENT, emailed_at=timezone.now()):
+            return False
+        with notification_language(user):
+            _send(
+                user,
+                "notification",
+                {"notification": _item(user, notification, describe=True), "user": user},
+                scope=notification.unsubscribe_scope,
+                reply_to=notification.reply_to,
+            )
+    return True
+
+
+def send_notification_digests(*, frequency: str, now: datetime | None = None) -> int:
+    """Email each recipient one digest of her pending notifications of this delivery (DAILY or WEEKLY).
+
+    Those whose target she may no longer read are dropped (state "skipped"); the rest are listed and marked
+    sent in the transaction that stores the email, so a second run sends nothing again. Set-based: a few
+    queries per recipient (her rows, locked; the updates; the email) and her kinds' visible_targets, never
+    one per notification. Returns the number of digests sent.
+    """
+    if frequency not in (Delivery.DAILY, Delivery.WEEKLY):
+        raise ValueError(f"No digest for delivery {frequency!r}.")
+    now = now or timezone.now()
+    pending = Notification.objects.filter(
+        delivery=frequency, email_state=NotificationEmailState.PENDING, created_at__lte=now
+    )
+    recipient_ids = sorted(set(pending.values_list("recipient_id", flat=True)))
+    sent = 0
+    for start in range(0, len(recipient_ids), DIGEST_BATCH):
+        users = User.objects.in_bulk(recipient_ids[start : start + DIGEST_BATCH])
+        for user in users.values():
+            sent += _send_digest(user, pending.filter(recipient_id=user.pk), frequency)
+    return sent
+
+
+def _send_digest(user: User, pending, frequency: str) -> int:
+    with transaction.atomic():
+        # Locked: a second digest run at the same moment waits, then finds them sent.
+        rows = list(pending.select_for_update().order_by("created_at", "pk"))
+        if not rows:
+            return 0
+        if not _may_receive_email(user):
+            skipped, listed = rows, []
+        else:
+            by_kind = defaultdict(list)
+            for row in rows:
+                by_kind[row.kind].append(row.target_id)
+            visible = {kind: _visible_targets(user, kind, ids) for kind, ids in by_kind.items()}
+            listed = [row for row in rows if row.target_id in visible[row.kind]]
+            skipped = [row for row in rows if row.target_id not in visible[row.kind]]
+        if skipped:
+            Notification.objects.filter(pk__in=[row.pk for row in skipped]).update(
+                email_state=NotificationEmailState.SKIPPED
+            )
+        if not listed:
+            return 0
+        Notification.objects.filter(pk__in=[row.pk for row in listed]).update(
+            email_state=NotificationEmailState.SENT, emailed_at=timezone.now()
+        )
+        with notification_language(user):
+            _send(
+                user,
+                "notification_digest",
+                {
+                    "items": [_item(user, row) for row in listed],
+                    "count": len(listed),
+                    "weekly": frequency == Delivery.WEEKLY,
+                    "user": user,
+                },
+                scope=ALL_SCOPE,
+            )
+    return 1
