@@ -147,10 +147,3 @@ def _country_choices(language: str | None) -> list[tuple[str, str]]:
     from django_countries import countries
 
     return [(code, str(name)) for code, name in countries]
-
-
-class Delivery(models.TextChoices):
-    IMMEDIATE = "immediate", _("Every time (email now)")
-    DAILY = "daily", _("Daily digest")
-    WEEKLY = "weekly", _("Weekly digest")
-    NONE = "none", _("Only on the site")
