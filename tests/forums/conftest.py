@@ -3,6 +3,7 @@ import pytest
 from network.choices import StaffRole
 from tests.factories.forums import community_member, make_forum, network_member
 from tests.factories.staff import make_staff
+from tests.test_celery_worker import celery_worker  # noqa: F401 -- the real worker, for tests that ask for it
 
 
 @pytest.fixture

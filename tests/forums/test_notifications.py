@@ -17,7 +17,7 @@ from network.models import CommunityAccessRequest, Notification
 from network.notifications import send_notification_digests
 from network.services import community
 from tests.factories.forums import community_member, make_forum, reply, start_topic
-from tests.test_celery_worker import celery_worker, wait_for  # noqa: F401 -- the real worker fixture
+from tests.test_celery_worker import wait_for
 
 pytestmark = pytest.mark.django_db
 
