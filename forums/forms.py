@@ -9,6 +9,7 @@ BODY_HELP = _(
     "Markdown: **bold**, *italic*, [a link](https://…), > a quote, - a list. Mention a member with @ and her "
     "handle, e.g. @amina.diallo."
 )
+ATTACHMENT_HELP = _("Optional. A PDF, image, Office or OpenDocument file or plain text, up to 10 MB.")
 
 
 class PostForm(forms.Form):
@@ -17,6 +18,7 @@ class PostForm(forms.Form):
     body = forms.CharField(
         label=_("Your reply"), required=False, widget=forms.Textarea(attrs={"rows": 10}), help_text=BODY_HELP
     )
+    attachment = forms.FileField(label=_("Attach a file"), required=False, help_text=ATTACHMENT_HELP)
 
 
 class TopicForm(forms.Form):
@@ -24,6 +26,7 @@ class TopicForm(forms.Form):
     body = forms.CharField(
         label=_("Your post"), required=False, widget=forms.Textarea(attrs={"rows": 14}), help_text=BODY_HELP
     )
+    attachment = forms.FileField(label=_("Attach a file"), required=False, help_text=ATTACHMENT_HELP)
 
 
 class EditPostForm(forms.Form):

@@ -5,12 +5,15 @@ Counters and last-post pointers are denormalised on forums and topics so that li
 services in forums/services.py keep them exact (a reply locks its topic's row).
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from forums.choices import FlagReason, FlagState, ForumKind
 from network.choices import AccessLevel, Delivery
+from network.models.accounts import get_private_storage
 
 FORUM_LEVELS = [(level.value, level.label) for level in AccessLevel if level >= AccessLevel.MEMBERS]
 
@@ -257,3 +260,25 @@ class ForumProfile(models.Model):
 
     def __str__(self) -> str:
         return f"@{self.handle}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # A random name: the file name a member chose may say more than she meant to.
+    return f"forum-attachments/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file attached to a post, kept in private storage and served only to those who may read the post."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, storage=get_private_storage, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

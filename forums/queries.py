@@ -94,6 +94,7 @@ def topic_posts_page(user: User, topic: Topic, page_number) -> Page:
     posts = (
         permissions.filter_posts_for_user(user, Post.objects.filter(topic=topic))
         .select_related("author__member", "author__forum_profile")
+        .prefetch_related("attachments")
         .order_by("number")
     )
     return Paginator(posts, POSTS_PER_PAGE).get_page(page_number)

@@ -20,6 +20,7 @@ from forums import permissions
 from forums.choices import FlagState
 from forums.markup import MAX_POST_LENGTH, extract_mentions, render_markdown
 from forums.models import (
+    Attachment,
     Draft,
     Flag,
     Forum,
@@ -183,11 +184,43 @@ def _must_hold(user: User, forum: Forum, profile: ForumProfile) -> bool:
 # --- writing -------------------------------------------------------------------------------------------------
 
 
+MAX_ATTACHMENTS = 5
+
+
+def _check_attachments(files) -> list[tuple[object, str]]:
+    from forums.attachments import sniff
+
+    files = [upload for upload in files or [] if upload]
+    if len(files) > MAX_ATTACHMENTS:
+        raise ForumError(
+            _("Attach at most %(count)s files to one post.") % {"count": MAX_ATTACHMENTS}, code="attachment"
+        )
+    checked = []
+    for upload in files:
+        try:
+            checked.append((upload, sniff(upload)))
+        except ValueError as error:
+            raise ForumError(str(error), code="attachment") from error
+    return checked
+
+
+def _attach(post: Post, checked) -> None:
+    from forums.attachments import clean_name
+
+    for upload, content_type in checked:
+        attachment = Attachment(
+            post=post, original_name=clean_name(upload.name), content_type=content_type, size=upload.size
+        )
+        attachment.file.save(attachment.original_name, upload, save=False)
+        attachment.save()
+
+
 @transaction.atomic
-def start_topic(*, author: User, forum: Forum, title: str, body: str) -> Topic:
+def start_topic(*, author: User, forum: Forum, title: str, body: str, attachments=()) -> Topic:
     """A new topic with its first post; watched by its author; subscribers notified on commit."""
     _check_can_post(author, forum)
     title, body = _clean_title(title), _clean_body(body)
+    checked = _check_attachments(attachments)
     mentioned = resolve_mentions(author, forum, body)
     profile = forum_profile(author)
     _check_rate(author, profile)
@@ -197,6 +230,7 @@ def start_topic(*, author: User, forum: Forum, title: str, body: str) -> Topic:
     post = Post.objects.create(
         topic=topic, number=1, author=author, body=body, html=render_post_html(body), is_held=held
     )
+    _attach(post, checked)
     Topic.objects.filter(pk=topic.pk).update(post_count=1, last_post=post)
     topic.post_count, topic.last_post = 1, post
     if not held:
@@ -212,12 +246,13 @@ def start_topic(*, author: User, forum: Forum, title: str, body: str) -> Topic:
 
 
 @transaction.atomic
-def reply_to_topic(*, author: User, topic: Topic, body: str, via_email: bool = False) -> Post:
+def reply_to_topic(*, author: User, topic: Topic, body: str, via_email: bool = False, attachments=()) -> Post:
     """The next numbered post of the topic, written by `author`."""
     topic = Topic.objects.select_for_update().select_related("forum").get(pk=topic.pk)
     forum = topic.forum
     _check_can_post(author, forum, topic)
     body = _clean_body(body)
+    checked = _check_attachments(attachments)
     mentioned = resolve_mentions(author, forum, body)
     profile = forum_profile(author)
     _check_rate(author, profile)
@@ -232,6 +267,7 @@ def reply_to_topic(*, author: User, topic: Topic, body: str, via_email: bool = F
         is_held=held,
         via_email=via_email,
     )
+    _attach(post, checked)
     if held:
         Topic.objects.filter(pk=topic.pk).update(post_count=number)
     else:

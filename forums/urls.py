@@ -27,6 +27,7 @@ urlpatterns = [
     path("posts/<int:pk>/helpful/", views.helpful, name="helpful"),
     path("posts/<int:pk>/accept/", views.accept_answer, name="accept_answer"),
     path("posts/<int:pk>/moderate/", views.moderate_post, name="moderate_post"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
     # --- forums (last: a slug) ---
     path("<slug:slug>/", views.forum_detail, name="forum_detail"),
     path("<slug:slug>/new/", views.new_topic, name="new_topic"),

@@ -6,7 +6,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from forums.forms import (
     SuspendForm,
     TopicForm,
 )
-from forums.models import Forum, Topic
+from forums.models import Attachment, Forum, Topic
 from forums.services import ForumError, render_post_html
 from network.models import Member
 
@@ -136,7 +136,7 @@ def new_topic(request, slug):
     preview = None
     status = 200
     if request.method == "POST":
-        form = TopicForm(request.POST)
+        form = TopicForm(request.POST, request.FILES)
         action = request.POST.get("action", "post")
         title, body = request.POST.get("title", ""), request.POST.get("body", "")
         if action == "preview":
@@ -147,7 +147,13 @@ def new_topic(request, slug):
             return redirect("forums:new_topic", forum.slug)
         elif form.is_valid():
             try:
-                topic = services.start_topic(author=request.user, forum=forum, title=title, body=body)
+                topic = services.start_topic(
+                    author=request.user,
+                    forum=forum,
+                    title=title,
+                    body=body,
+                    attachments=request.FILES.getlist("attachment"),
+                )
             except ForumError as error:
                 _add_error(form, error)
                 services.save_draft(user=request.user, forum=forum, title=title, body=body)
@@ -241,7 +247,7 @@ def topic_unread(request, pk):
 @require_POST
 def reply(request, pk):
     topic = _topic_or_404(request, pk)
-    form = PostForm(request.POST)
+    form = PostForm(request.POST, request.FILES)
     action = request.POST.get("action", "post")
     body = request.POST.get("body", "")
     preview = None
@@ -254,7 +260,9 @@ def reply(request, pk):
         return HttpResponseRedirect(reverse("forums:topic_detail", args=[topic.pk]) + "#reply")
     elif form.is_valid():
         try:
-            post = services.reply_to_topic(author=request.user, topic=topic, body=body)
+            post = services.reply_to_topic(
+                author=request.user, topic=topic, body=body, attachments=request.FILES.getlist("attachment")
+            )
         except ForumError as error:
             _add_error(form, error)
             services.save_draft(user=request.user, forum=topic.forum, topic=topic, body=body)
@@ -276,6 +284,21 @@ def autosave_draft(request, pk):
     topic = _topic_or_404(request, pk)
     draft = services.save_draft(user=request.user, forum=topic.forum, topic=topic, body=request.POST.get("body", ""))
     return JsonResponse({"saved": draft is not None})
+
+
+@forums_required
+def attachment(request, pk):
+    """A post's file, only for those who may read the post; never from a public URL."""
+    found = Attachment.objects.select_related("post__topic__forum").filter(pk=pk).first()
+    if found is None or not permissions.can_read_post(request.user, found.post):
+        raise Http404
+    response = FileResponse(
+        found.file.open("rb"), as_attachment=True, filename=found.original_name, content_type=found.content_type
+    )
+    response["Cache-Control"] = "private, max-age=0, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
 
 
 @forums_required

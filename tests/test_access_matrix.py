@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.utils import translation
@@ -696,6 +697,12 @@ ENTRIES: list[Entry] = [
         )
         for action, name in [("helpful", "helpful"), ("accept", "accept_answer"), ("moderate", "moderate_post")]
     ],
+    entry(
+        "en/forums/attachments/<int:pk>/",
+        "forums:attachment",
+        # A working group's file: only through this view, only for the group (and moderators).
+        probe("/en/forums/attachments/{w.group_attachment.pk}/", GROUP_PAGE),
+    ),
     entry(
         "en/forums/<slug:slug>/",
         "forums:forum_detail",
@@ -1384,7 +1391,11 @@ def world(site, settings, tmp_path, monkeypatch) -> SimpleNamespace:
     forum_reply = forum_services.reply_to_topic(author=users["civilian"], topic=forum_topic, body="In pairs.")
     forum_services.edit_post(forum_reply, actor=users["civilian"], body="In pairs, always.")
     group_topic = forum_services.start_topic(
-        author=users["honorary"], forum=working_group, title=f"{MARKERS['group_post']} plan", body="Our plan."
+        author=users["honorary"],
+        forum=working_group,
+        title=f"{MARKERS['group_post']} plan",
+        body="Our plan.",
+        attachments=[SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n% the plan\n")],
     )
     forum_services.flag_post(forum_reply, reporter=users["honorary"], reason="off_topic")
 
@@ -1392,6 +1403,7 @@ def world(site, settings, tmp_path, monkeypatch) -> SimpleNamespace:
         forum_topic=forum_topic,
         forum_reply=forum_reply,
         group_topic=group_topic,
+        group_attachment=group_topic.posts.get().attachments.get(),
         users=users,
         subject=subject,
         pending_request=pending_request,

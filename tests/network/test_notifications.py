@@ -110,9 +110,7 @@ def test_email_task_run_twice_sends_once(kind, mailoutbox, django_capture_on_com
     assert len(mailoutbox) == 1
 
 
-def test_no_email_once_the_recipient_lost_access_to_the_target(
-    kind, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_no_email_once_the_recipient_lost_access_to_the_target(kind, mailoutbox, django_capture_on_commit_callbacks):
     user = UserFactory()
     with django_capture_on_commit_callbacks() as callbacks:
         notification = post(user, target_id="2")
