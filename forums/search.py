@@ -1,0 +1,68 @@
+"""What the site search indexes of the forums (wired by the search app with one registration): one document
+per visible topic, its posts' text and the facts the search needs to filter it per reader — the forum, its
+access level and, for a working group's forum, the groups and people granted `forums.read_forum`.
+
+At query time the search keeps only the topics `forums.permissions.filter_topics_for_user` allows, so an
+index that lags behind a permission change can never show a topic to someone who lost access.
+"""
+
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from guardian.shortcuts import get_groups_with_perms, get_users_with_perms
+
+from forums import permissions
+from forums.markup import plain_text
+from forums.models import Forum, Post, Topic
+
+DOCUMENT_KIND = "forum_topic"
+
+
+def indexable_topics() -> QuerySet[Topic]:
+    """Topics every reader of their forum may see (hidden and held ones are left out)."""
+    return Topic.objects.filter(is_hidden=False, is_held=False).select_related("forum")
+
+
+def _grants(forum: Forum) -> dict[str, list[int]]:
+    if not forum.is_restricted:
+        return {"groups": [], "users": []}
+    codename = permissions.READ_PERM.split(".", 1)[1]
+    groups = get_groups_with_perms(forum, attach_perms=True)
+    users = get_users_with_perms(forum, attach_perms=True, with_group_users=False)
+    return {
+        "groups": sorted(group.pk for group, perms in groups.items() if codename in perms),
+        "users": sorted(user.pk for user, perms in users.items() if codename in perms),
+    }
+
+
+def topic_documents(topics: QuerySet[Topic] | None = None) -> Iterator[dict]:
+    """The documents to index, one per topic."""
+    topics = indexable_topics() if topics is None else topics.filter(is_hidden=False, is_held=False)
+    grants: dict[int, dict[str, list[int]]] = {}
+    for topic in topics.select_related("forum").iterator(chunk_size=500):
+        forum = topic.forum
+        if forum.pk not in grants:
+            grants[forum.pk] = _grants(forum)
+        bodies = Post.objects.filter(topic=topic, is_hidden=False, is_held=False, is_deleted=False).order_by("number")
+        yield {
+            "id": f"{DOCUMENT_KIND}:{topic.pk}",
+            "kind": DOCUMENT_KIND,
+            "pk": topic.pk,
+            "title": topic.title,
+            "body": "\n\n".join(plain_text(body) for body in bodies.values_list("body", flat=True)),
+            "url": reverse("forums:topic_detail", args=[topic.pk]),
+            "forum_id": forum.pk,
+            "forum_name": forum.name,
+            "access_level": int(forum.access_level),
+            "is_restricted": forum.is_restricted,
+            "read_groups": grants[forum.pk]["groups"],
+            "read_users": grants[forum.pk]["users"],
+            "updated_at": topic.last_post_at.isoformat() if topic.last_post_at else None,
+        }
+
+
+def visible_topic_ids(user, topic_ids: list[int]) -> set[int]:
+    """Of these topics (search hits), those the user may open now."""
+    topics = permissions.filter_topics_for_user(user, Topic.objects.filter(pk__in=topic_ids))
+    return set(topics.values_list("pk", flat=True))
