@@ -7,7 +7,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from forums import permissions, queries
-from network.areas import Item, Panel, Section, register_community_panel, register_member_section
+from network.areas import (
+    Item,
+    Panel,
+    Section,
+    register_community_panel,
+    register_member_section,
+    register_profile_panel,
+)
 
 LATEST_TOPICS_SHOWN = 5
 
@@ -53,4 +60,28 @@ def latest_discussions_panel(request) -> Panel | None:
             for row in rows
         ],
         empty_text=_("No discussion yet: start the first one."),
+    )
+
+
+@register_profile_panel(order=10)
+def member_posts_panel(request, member) -> Panel | None:
+    """Her latest forum posts that the viewer may read; nothing at all when there is none."""
+    if not permissions.can_use_forums(request.user):
+        return None
+    posts = list(queries.member_posts_page(request.user, member.user, 1).object_list[:3])
+    if not posts:
+        return None
+    return Panel(
+        key="forum-posts",
+        title=_("Forum posts"),
+        url=reverse("forums:member_posts", args=[member.public_id]),
+        link_text=_("All her posts you can read"),
+        items=[
+            Item(
+                title=post.topic.title,
+                url=reverse("forums:post_link", args=[post.pk]),
+                meta=f"{post.topic.forum.name} · {date_format(localtime(post.created_at), 'DATE_FORMAT')}",
+            )
+            for post in posts
+        ],
     )

@@ -68,9 +68,12 @@ class Panel:
 
 SectionFunction = Callable[[HttpRequest], Section | None]
 PanelFunction = Callable[[HttpRequest], Panel | None]
+# A block of a member's profile page: receives the request and the member whose profile it is.
+ProfilePanelFunction = Callable[[HttpRequest, object], Panel | None]
 
 _SECTIONS: dict[str, tuple[int, SectionFunction]] = {}
 _PANELS: dict[str, tuple[int, PanelFunction]] = {}
+_PROFILE_PANELS: dict[str, tuple[int, ProfilePanelFunction]] = {}
 _discovered = False
 
 
@@ -90,6 +93,11 @@ def register_community_panel(*, order: int) -> Callable[[PanelFunction], PanelFu
     return _registrar(_PANELS, order)
 
 
+def register_profile_panel(*, order: int) -> Callable[[ProfilePanelFunction], ProfilePanelFunction]:
+    """A block of a member's profile (her forum posts, her events…): only what the viewer may read."""
+    return _registrar(_PROFILE_PANELS, order)
+
+
 def _discover() -> None:
     global _discovered
     if not _discovered:
@@ -97,11 +105,11 @@ def _discover() -> None:
         _discovered = True
 
 
-def _collect(registry: dict, request: HttpRequest) -> list:
+def _collect(registry: dict, request: HttpRequest, *args) -> list:
     _discover()
     results = []
     for _order, function in sorted(registry.values(), key=lambda entry: entry[0]):
-        result = function(request)
+        result = function(request, *args)
         if result is not None:
             results.append(result)
     return results
@@ -115,3 +123,8 @@ def member_sections(request: HttpRequest) -> list[Section]:
 def community_panels(request: HttpRequest) -> list[Panel]:
     """The Community of Practice home for this request's user, in order."""
     return _collect(_PANELS, request)
+
+
+def profile_panels(request: HttpRequest, member) -> list[Panel]:
+    """The blocks the apps add to `member`'s profile, for this request's user, in order."""
+    return _collect(_PROFILE_PANELS, request, member)

@@ -413,7 +413,12 @@ ENTRIES: list[Entry] = [
         ),
     ),
     # --- profiles (not found rather than forbidden: a hidden profile's existence is private) ---
-    entry("en/members/me/", "network:my_profile", probe("/en/members/me/", SIGNED_IN_PAGE)),
+    # Her own profile lists her latest forum posts (forums/areas.py): the civilian and honorary members wrote some.
+    entry(
+        "en/members/me/",
+        "network:my_profile",
+        probe("/en/members/me/", SIGNED_IN_PAGE, forum_reveals(forum=["community"], group=["honorary"])),
+    ),
     entry("en/members/me/edit/", "network:edit_profile", probe("/en/members/me/edit/", SIGNED_IN_PAGE)),
     entry(
         "en/members/<uuid:public_id>/",

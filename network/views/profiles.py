@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from network import permissions, queries, services
+from network.areas import profile_panels
 from network.forms import MissionServiceFormSet, ProfileForm
 from network.models import Member
 
@@ -21,6 +22,7 @@ def my_profile(request):
             "visible": set(Member.VISIBLE_FIELDS),
             "is_owner": True,
             "missions": permissions.visible_missions(request.user, member),
+            "panels": profile_panels(request, member),
         },
     )
 
@@ -90,6 +92,7 @@ def member_profile(request, public_id):
             # A hidden current deployment is left out for everyone but the member (duty of care).
             "missions": permissions.visible_missions(request.user, member),
             "can_contact": permissions.can_contact_member(request.user, member),
+            "panels": profile_panels(request, member),
         },
     )
 

@@ -81,7 +81,7 @@ def test_applicant_sees_her_application_and_why_the_rest_is_closed(client, site,
     html = area_of(client, applicant.user)
 
     assert available(html) == ["notifications", "requests"]
-    assert unavailable(html) == ["directory", "community", "messages", "advocacy"]
+    assert unavailable(html) == ["directory", "community", "forums", "messages", "advocacy"]
     assert "Membership application: Civilian" in html
     assert "once their membership application is approved" in why_not(html, "directory")
     assert "Not open to you yet" in html
@@ -101,7 +101,7 @@ def test_observer_logs_advocacy_but_sees_no_directory_count(client, site, listed
     html = area_of(client, observer.user)
 
     assert available(html) == ["notifications", "requests", "advocacy"]
-    assert unavailable(html) == ["directory", "community", "messages"]
+    assert unavailable(html) == ["directory", "community", "forums", "messages"]
     assert why_not(html, "directory") == "Open to active, civilian and honorary members; observers do not have access."
     assert "members listed" not in html
     assert reverse("network:directory") not in html
@@ -114,7 +114,7 @@ def test_active_member_without_community_access_is_told_how_to_ask(client, site,
     html = area_of(client, member.user)
 
     assert available(html) == ["directory", "messages", "notifications", "requests", "advocacy"]
-    assert unavailable(html) == ["community"]
+    assert unavailable(html) == ["community", "forums"]
     assert "moderator approves their request" in why_not(html, "community")
     assert "<strong>4</strong> members listed" in html  # the three others and herself
     assert "Ask to take part in the Community of Practice" in html
@@ -137,7 +137,7 @@ def test_community_member_has_every_section_and_nothing_closed(client, site, mod
 
     html = area_of(client, member.user)
 
-    assert available(html) == ["directory", "community", "messages", "notifications", "requests", "advocacy"]
+    assert available(html) == ["directory", "community", "forums", "messages", "notifications", "requests", "advocacy"]
     assert unavailable(html) == []
     assert "Not open to you yet" not in html
     assert reverse("network:community_home") in html
@@ -152,7 +152,7 @@ def test_staff_get_the_administration_with_their_queues(client, site, listed):
     html = area_of(client, officer)
 
     assert available(html) == ["notifications", "requests", "administration"]
-    assert unavailable(html) == ["directory", "community", "messages", "advocacy"]
+    assert unavailable(html) == ["directory", "community", "forums", "messages", "advocacy"]
     assert "Membership applications waiting for a decision" in html
     assert "1 waiting" in html
     assert "Apply for membership" not in html
@@ -302,7 +302,7 @@ def test_community_home_is_built_from_the_panels(client, site, moderator, listed
 
     html = client.get(reverse("network:community_home")).content.decode()
 
-    assert panels(html) == ["directory", "messages", "advocacy"]
+    assert panels(html) == ["directory", "forums", "messages", "advocacy"]
     assert "being built" not in html and "will hold" not in html
     assert "members of the network are listed" in html
 
@@ -315,7 +315,7 @@ def test_community_home_shows_requests_waiting_for_her_endorsement(client, site,
 
     html = client.get(reverse("network:community_home")).content.decode()
 
-    assert panels(html) == ["directory", "endorsements", "messages", "advocacy"]
+    assert panels(html) == ["directory", "forums", "endorsements", "messages", "advocacy"]
     assert "Noor Haddad" in html
     assert "Private-Motivation-Text" not in html
 
