@@ -22,7 +22,6 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", cms_views.sitemap, name="sitemap"),
     path("robots.txt", cms_views.robots_txt, name="robots_txt"),
-    # Mail servers post replies by email here (forums/views_inbound.py): no language prefix, no session.
     path("forums/inbound-email/", include("forums.urls_inbound")),
 ]
 
