@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from forums import permissions
 from forums.inbound import BadReplyToken, InboundMessage, parse_inbound_message, read_reply_token
 from forums.models import InboundEmail, Post, Topic
 from forums.services import reply_to_topic
@@ -139,6 +140,13 @@ def _post_reply(message: InboundMessage, user: User, topic_id: int) -> ReplyOutc
             message,
             EMPTY,
             _("We found no new text above the quoted message. Write your reply at the top of the email."),
+        )
+    if not permissions.can_read_topic(user, topic):
+        # Said plainly here (the service's refusal is worded for the site's forms): her access has ended.
+        return _bounce(
+            message,
+            NO_ACCESS,
+            _("You no longer have access to this topic (your Community of Practice access may have ended)."),
         )
     try:
         post = reply_to_topic(author=user, topic=topic, body=message.new_text, via_email=True)
