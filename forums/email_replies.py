@@ -43,8 +43,8 @@ POSTED = "posted"
 DUPLICATE = "duplicate"
 AUTOMATIC = "automatic"
 UNREADABLE = "unreadable"
-NO_TOKEN = "no_token"
-BAD_TOKEN = "bad_token"
+NOT_A_REPLY_ADDRESS = "no_token"
+INVALID_REPLY_ADDRESS = "bad_token"
 WRONG_SENDER = "wrong_sender"
 TOPIC_GONE = "topic_gone"
 EMPTY = "empty"
@@ -106,16 +106,16 @@ def _handle(message: InboundMessage) -> ReplyOutcome:
     if not message.token:
         return _bounce(
             message,
-            NO_TOKEN,
+            NOT_A_REPLY_ADDRESS,
             _("It was not sent to the reply address of a topic. Reply to a forum notification, keeping its address."),
         )
     try:
         user_id, topic_id = read_reply_token(message.token)
     except BadReplyToken as error:
-        return _bounce(message, BAD_TOKEN, str(error))
+        return _bounce(message, INVALID_REPLY_ADDRESS, str(error))
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
-        return _bounce(message, BAD_TOKEN, _("This reply address is not valid."))
+        return _bounce(message, INVALID_REPLY_ADDRESS, _("This reply address is not valid."))
     if not _is_her_address(user, message.sender):
         # Said without naming the member or the topic: whoever sent it may have found the address anywhere.
         return _bounce(

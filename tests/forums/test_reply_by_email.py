@@ -148,7 +148,9 @@ def test_reply_from_someone_elses_address_is_bounced_without_the_topic(
 def test_unverified_second_address_is_not_hers(alice, topic, outbox, django_capture_on_commit_callbacks):
     EmailAddress.objects.create(user=alice.user, email="alice.home@example.net", verified=False)
 
-    outcome = receive_and_deliver(alices_reply(alice, topic, sender="alice.home@example.net"), django_capture_on_commit_callbacks)
+    outcome = receive_and_deliver(
+        alices_reply(alice, topic, sender="alice.home@example.net"), django_capture_on_commit_callbacks
+    )
 
     assert outcome.reason == "wrong_sender" and replies(topic) == []
 
@@ -158,9 +160,7 @@ def test_tampered_reply_address_is_bounced(alice, topic, outbox, django_capture_
     local, domain = address.split("@")
     tampered = f"{local[:-1]}{'a' if local[-1] != 'a' else 'b'}@{domain}"
 
-    outcome = receive_and_deliver(
-        reply_email(tampered, sender=alice.user.email), django_capture_on_commit_callbacks
-    )
+    outcome = receive_and_deliver(reply_email(tampered, sender=alice.user.email), django_capture_on_commit_callbacks)
 
     assert outcome.reason == "bad_token" and replies(topic) == []
     [bounce] = bounces(outbox)
