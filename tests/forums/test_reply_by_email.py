@@ -384,3 +384,17 @@ def test_command_fails_on_empty_input():
         call_command("receive_email", stdin=io.BytesIO(b""))
 
     assert error.value.returncode == 65  # EX_DATAERR: Postfix returns the message to its sender
+
+
+def test_webhook_answers_a_malformed_form_with_400(client, settings):
+    settings.FORUMS_INBOUND_SECRET = SECRET
+
+    response = client.post(
+        ENDPOINT,
+        data=random.Random(3).randbytes(2000),
+        content_type="multipart/form-data; boundary=nowhere",
+        HTTP_AUTHORIZATION=f"Bearer {SECRET}",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["accepted"] is False
