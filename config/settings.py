@@ -369,6 +369,11 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 ANONYMOUS_PAGE_CACHE_SECONDS = int(env("ANONYMOUS_PAGE_CACHE_SECONDS", "600"))
+# --- Forums: replies by email ---------------------------------------------------------------------
+# The domain of the reply+<token>@ addresses notifications carry (empty: the host name of SITE_URL).
+FORUMS_REPLY_DOMAIN = env("FORUMS_REPLY_DOMAIN")
+# Shared secret of the inbound webhook POST /forums/inbound-email/ (empty: the endpoint answers 404).
+FORUMS_INBOUND_SECRET = env("FORUMS_INBOUND_SECRET")
 # Routes the HTTP benchmark's own views (/bench/…, network/views/bench.py). Set by tests/bench/http_bench.py
 # only; never in a deployment.
 BENCH_VIEWS = env_bool("BENCH_VIEWS")

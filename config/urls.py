@@ -22,6 +22,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", cms_views.sitemap, name="sitemap"),
     path("robots.txt", cms_views.robots_txt, name="robots_txt"),
+    path("forums/inbound-email/", include("forums.urls_inbound")),
 ]
 
 urlpatterns += i18n_patterns(

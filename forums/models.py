@@ -282,3 +282,21 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class InboundEmail(models.Model):
+    """A reply received by email, kept by its Message-ID so that a message delivered twice (a mail server
+    retrying, a provider's webhook sent again) is posted once. Written by forums/email_replies.py only."""
+
+    # The Message-ID header, or a digest of the raw message when it has none (or one too long to index).
+    message_id = models.CharField(max_length=255, unique=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=32, blank=True)
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("inbound email")
+        verbose_name_plural = _("inbound emails")
+
+    def __str__(self) -> str:
+        return f"{self.message_id}: {self.outcome}"

@@ -374,6 +374,13 @@ ENTRIES: list[Entry] = [
     entry("healthz/ready/", "healthz_ready", probe("/healthz/ready/", PUBLIC_PAGE)),
     entry("sitemap.xml", "sitemap", probe("/sitemap.xml", PUBLIC_PAGE)),
     entry("robots.txt", "robots_txt", probe("/robots.txt", PUBLIC_PAGE)),
+    # Mail servers post replies by email here with FORUMS_INBOUND_SECRET (forums/views_inbound.py); the secret
+    # is unset here, so the endpoint is off: a plain 404 for everyone, not a redirect to /en/.
+    entry(
+        "forums/inbound-email/",
+        "forums_inbound_email",
+        probe("/forums/inbound-email/", roles(everyone=NOT_FOUND)),
+    ),
     # Wagtail's own admin login would skip allauth's second factor: every admin login goes through allauth.
     entry("admin/login/", "", probe("/admin/login/", roles(everyone=redirect("/en/accounts/login/")))),
     entry(
