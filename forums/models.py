@@ -86,6 +86,17 @@ class Topic(models.Model):
         verbose_name_plural = _("topics")
         indexes = [
             models.Index(fields=["forum", "-is_pinned", "-last_post_at"], name="forum_topic_list"),
+            # What members read: the visible topics of a forum, and the latest across forums.
+            models.Index(
+                fields=["forum", "-is_pinned", "-last_post_at", "-id"],
+                condition=models.Q(is_hidden=False, is_held=False),
+                name="forum_visible_topic_list",
+            ),
+            models.Index(
+                fields=["-last_post_at", "-id"],
+                condition=models.Q(is_hidden=False, is_held=False),
+                name="forum_latest_topics",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -55,12 +55,6 @@ def get_forum_for_user(user: User, slug: str) -> Forum | None:
     return permissions.filter_forums_for_user(user, Forum.objects.filter(slug=slug)).select_related("parent").first()
 
 
-def _topics(user: User) -> QuerySet[Topic]:
-    return permissions.filter_topics_for_user(user, Topic.objects.all()).select_related(
-        "author", "last_post__author", "forum"
-    )
-
-
 def _rows(user: User, topics: list[Topic]) -> list[TopicRow]:
     states = {}
     if user.is_authenticated and topics:
@@ -70,16 +64,36 @@ def _rows(user: User, topics: list[Topic]) -> list[TopicRow]:
     return [TopicRow(topic=topic, last_read=states.get(topic.pk)) for topic in topics]
 
 
+def _visible_topics() -> QuerySet[Topic]:
+    # Matches the partial indexes on Topic: the lists members read never sort hidden or held topics.
+    return Topic.objects.filter(is_hidden=False, is_held=False).select_related("author", "last_post__author", "forum")
+
+
 def forum_topics_page(user: User, forum: Forum, page_number) -> tuple[Page, list[TopicRow]]:
-    """One page of a forum's topics, pinned first then by last activity."""
-    topics = _topics(user).filter(forum=forum).order_by("-is_pinned", "-last_post_at", "-pk")
+    """One page of a forum (she may read it: the caller checked), pinned first then by last activity.
+    Moderators also see its hidden and held topics."""
+    if permissions.can_moderate_forum(user, forum):
+        topics = Topic.objects.filter(forum=forum).select_related("author", "last_post__author", "forum")
+    else:
+        topics = _visible_topics().filter(forum=forum)
+    topics = topics.order_by("-is_pinned", "-last_post_at", "-pk")
     page = Paginator(topics, TOPICS_PER_PAGE).get_page(page_number)
     return page, _rows(user, list(page.object_list))
 
 
+def own_held_topics(user: User, forum: Forum) -> list[Topic]:
+    """Her topics in this forum that wait for a moderator (shown to her above the list)."""
+    if not user.is_authenticated or permissions.can_moderate_forum(user, forum):
+        return []
+    return list(Topic.objects.filter(forum=forum, author=user, is_held=True, is_hidden=False).order_by("-pk")[:10])
+
+
 def latest_topics(user: User, limit: int = LATEST_TOPICS) -> list[TopicRow]:
-    """The most recently active topics across every forum she may read."""
-    topics = list(_topics(user).order_by("-last_post_at", "-pk")[:limit])
+    """The most recently active visible topics across every forum she may read."""
+    forum_ids = permissions.readable_forum_ids(user)
+    if not forum_ids:
+        return []
+    topics = list(_visible_topics().filter(forum_id__in=forum_ids).order_by("-last_post_at", "-pk")[:limit])
     return _rows(user, topics)
 
 

@@ -109,6 +109,7 @@ def forum_detail(request, slug):
             "forum": forum,
             "page": page,
             "rows": rows,
+            "held": queries.own_held_topics(request.user, forum),
             "refusal": permissions.posting_refusal(request.user, forum),
             "delivery_form": DeliveryForm(initial={"delivery": delivery or "daily"}),
             "delivery_is_default": delivery is None,
