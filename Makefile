@@ -41,6 +41,7 @@ bench: venv
 	$(PY) tests/bench/http_bench.py
 	$(PY) tests/bench/membership_bench.py
 	$(PY) tests/bench/campaign_bench.py
+	$(PY) tests/bench/forum_bench.py
 
 lint: venv
 	$(VENV)/bin/ruff check .
