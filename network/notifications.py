@@ -146,11 +146,12 @@ def notify(
 
 def unread_notification_count(user) -> int:
     """Her unread notifications; on a page the header already asked, read from the viewer query (no query)."""
+    from network.permissions import _unwrap, load_viewer
+
     if not user.is_authenticated:
         return 0
+    user = _unwrap(user)  # kept on the user itself, not on request.user's lazy wrapper
     if "_unread_notifications" not in user.__dict__:
-        from network.permissions import load_viewer
-
         load_viewer(user)
     if "_unread_notifications" not in user.__dict__:
         user._unread_notifications = Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 
 from network.choices import AccessLevel, CommunityAccessState, MemberCategory, StaffRole, Visibility
 from network.models import CommunityAccessRequest, Member, User
@@ -92,6 +93,14 @@ def _viewer_sql() -> str:
     )
 
 
+def _unwrap(user: User_) -> User_:
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
 def load_viewer(user: User_) -> None:
     """Read in one query what the permission checks of a request ask about a signed-in user, and keep it on
     the user object: her member profile, whether she has Community of Practice access, her staff roles and
@@ -103,7 +112,12 @@ def load_viewer(user: User_) -> None:
     changes one of them forgets it as before. An object already loaded (a view's `user.member`) is kept. A
     user without a member profile (a superuser made on the command line) gets the one-by-one answers.
     """
-    if not user.is_authenticated or user.__dict__.get("_viewer_loaded"):
+    if not user.is_authenticated:
+        return
+    # request.user is a lazy wrapper: what is kept must be kept on the user itself, where attribute reads
+    # through the wrapper find it (the wrapper's own __dict__ is not the user's).
+    user = _unwrap(user)
+    if user.__dict__.get("_viewer_loaded"):
         return
     user._viewer_loaded = True
     params = [CommunityAccessState.APPROVED.value, timezone.localdate(), user.pk]

@@ -48,7 +48,8 @@ from campaigns.models import CampaignContributor
 from cms.models import FeaturedMember, StandardPage
 from forums import services as forum_services
 from forums.models import Forum
-from network.choices import AccessLevel, ImportState, MemberCategory, StaffRole, Visibility
+from network.notifications import notify, unsubscribe_url
+from network.choices import AccessLevel, Delivery, ImportState, MemberCategory, StaffRole, Visibility
 from network.models import AuditEntry, Member, MemberImport, MemberMessage
 from network.services import community
 from tests.factories import MemberFactory
@@ -491,6 +492,33 @@ ENTRIES: list[Entry] = [
             roles(anonymous=LOGIN, signed_in=NOT_FOUND, community=ok_with(MARKERS["message"])),
             reveal(["message"], "community"),
         ),
+    ),
+    # --- notifications: each person's own; an unsubscribe link works without signing in ---
+    entry("en/members/notifications/", "network:notifications", probe("/en/members/notifications/", SIGNED_IN_PAGE)),
+    entry(
+        "en/members/notifications/read/",
+        "network:mark_notifications_read",
+        probe("/en/members/notifications/read/", POST_ONLY_SIGNED_IN),
+    ),
+    entry(
+        "en/members/notifications/emails/resume/",
+        "network:resume_notification_emails",
+        probe("/en/members/notifications/emails/resume/", POST_ONLY_SIGNED_IN),
+    ),
+    entry(
+        "en/members/notifications/<int:pk>/open/",
+        "network:open_notification",
+        # The civilian member's notification: opened (and read) by her only.
+        probe(
+            "/en/members/notifications/{w.notification.pk}/open/",
+            roles(anonymous=LOGIN, signed_in=NOT_FOUND, civilian=Expect(302, "/en/forums/posts/*")),
+        ),
+    ),
+    entry(
+        "en/notifications/unsubscribe/<str:token>/",
+        "network:notification_unsubscribe",
+        probe("{w.unsubscribe_path}", roles(everyone=ok_with("Practice"))),
+        probe("/en/notifications/unsubscribe/forged-token/", roles(everyone=Expect(400))),
     ),
     # --- community of practice ---
     entry("en/members/community/", "network:community_status", probe("/en/members/community/", PUBLIC_PAGE)),
@@ -1410,11 +1438,22 @@ def world(site, settings, tmp_path, monkeypatch) -> SimpleNamespace:
         attachments=[SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n% the plan\n")],
     )
     forum_services.flag_post(forum_reply, reporter=users["honorary"], reason="off_topic")
+    notification = notify(
+        users["civilian"],
+        kind="forums.post",
+        event_key="matrix:reply",
+        title="A reply in a topic you follow",
+        url=f"/en/forums/posts/{forum_reply.pk}/",
+        target_id=str(forum_reply.pk),
+        delivery=Delivery.NONE,
+    )
 
     return SimpleNamespace(
         forum_topic=forum_topic,
         forum_reply=forum_reply,
         group_topic=group_topic,
+        notification=notification,
+        unsubscribe_path=urlsplit(unsubscribe_url(users["civilian"], f"forum:{practice.pk}")).path,
         group_attachment=group_topic.posts.get().attachments.get(),
         users=users,
         subject=subject,
