@@ -48,9 +48,9 @@ from campaigns.models import CampaignContributor
 from cms.models import FeaturedMember, StandardPage
 from forums import services as forum_services
 from forums.models import Forum
-from network.notifications import notify, unsubscribe_url
 from network.choices import AccessLevel, Delivery, ImportState, MemberCategory, StaffRole, Visibility
 from network.models import AuditEntry, Member, MemberImport, MemberMessage
+from network.notifications import notify, unsubscribe_url
 from network.services import community
 from tests.factories import MemberFactory
 from tests.factories.campaigns import CampaignFactory, RecordedValueFactory, StatisticSeriesFactory, TargetFactory
