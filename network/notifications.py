@@ -329,6 +329,11 @@ def send_notification_email(notification_id: int) -> bool:
     return True
 
 
+# A digest lists the newest of what waits (the rest is on the notifications page) and a few unsubscribe links.
+DIGEST_ITEMS_SHOWN = 50
+DIGEST_SCOPES_SHOWN = 10
+
+
 def send_notification_digests(*, frequency: str, now: datetime | None = None) -> int:
     """Email each recipient one digest of her pending notifications of this delivery (DAILY or WEEKLY).
 
@@ -344,18 +349,34 @@ def send_notification_digests(*, frequency: str, now: datetime | None = None) ->
         delivery=frequency, email_state=NotificationEmailState.PENDING, created_at__lte=now
     )
     recipient_ids = sorted(set(pending.values_list("recipient_id", flat=True)))
+    site = site_address()
     sent = 0
     for start in range(0, len(recipient_ids), DIGEST_BATCH):
         users = User.objects.in_bulk(recipient_ids[start : start + DIGEST_BATCH])
         for user in users.values():
-            sent += _send_digest(user, pending.filter(recipient_id=user.pk), frequency)
+            sent += _send_digest(user, pending.filter(recipient_id=user.pk), frequency, site)
     return sent
 
 
-def _send_digest(user: User, pending, frequency: str) -> int:
+def _digest_item(notification: Notification, site: str) -> dict:
+    return {"title": notification.title, "text": notification.text, "url": site + notification.url}
+
+
+def _digest_scopes(user: User, listed: list[Notification]) -> list[dict]:
+    """One "stop emails like these" link per scope the digest's notifications name (a forum, a topic), not
+    one per notification: a day of 500 posts gives a handful of links, signed once each."""
+    scopes = sorted({row.unsubscribe_scope for row in listed if row.unsubscribe_scope})
+    return [
+        {"what": describe_unsubscribe_scope(user, scope), "url": unsubscribe_url(user, scope)}
+        for scope in scopes
+        if get_unsubscribe_scope(scope)
+    ][:DIGEST_SCOPES_SHOWN]
+
+
+def _send_digest(user: User, pending, frequency: str, site: str) -> int:
     with transaction.atomic():
         # Locked: a second digest run at the same moment waits, then finds them sent.
-        rows = list(pending.select_for_update().order_by("created_at", "pk"))
+        rows = list(pending.select_for_update().order_by("-created_at", "-pk"))
         if not rows:
             return 0
         if not _may_receive_email(user):
@@ -381,7 +402,9 @@ def _send_digest(user: User, pending, frequency: str) -> int:
                 user,
                 "notification_digest",
                 {
-                    "items": [_item(user, row) for row in listed],
+                    "items": [_digest_item(row, site) for row in listed[:DIGEST_ITEMS_SHOWN]],
+                    "more": max(len(listed) - DIGEST_ITEMS_SHOWN, 0),
+                    "scopes": _digest_scopes(user, listed),
                     "count": len(listed),
                     "weekly": frequency == Delivery.WEEKLY,
                     "user": user,

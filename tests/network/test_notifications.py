@@ -205,6 +205,21 @@ def test_digest_groups_a_members_notifications_into_one_email(kind, mailoutbox, 
     assert Notification.objects.filter(delivery=Delivery.DAILY, email_state=NotificationEmailState.SENT).count() == 4
 
 
+def test_long_digest_lists_the_newest_and_counts_the_rest(kind, mailoutbox):
+    user = UserFactory()
+    for number in range(60):
+        post(user, f"reply:{number}", delivery=Delivery.DAILY, unsubscribe_scope="testforum:12")
+
+    send_notification_digests(frequency=Delivery.DAILY)
+
+    (message,) = mailoutbox
+    assert "60 notifications" in message.subject
+    assert "New reply reply:59" in message.body and "New reply reply:9\n" not in message.body
+    assert "And 10 more on your notifications page." in message.body
+    assert message.body.count("the forum Best practices 12") == 1  # one unsubscribe link per forum
+    assert Notification.objects.filter(email_state=NotificationEmailState.SENT).count() == 60
+
+
 def test_digest_does_not_resend(kind, mailoutbox):
     user = UserFactory()
     post(user, delivery=Delivery.WEEKLY)
