@@ -612,7 +612,7 @@ def merge_topics(source: Topic, *, into: Topic, actor: User, reason: str) -> Top
 def suspend_from_forums(user: User, *, actor: User, until: datetime, reason: str) -> ForumSuspension:
     """She may read but not post until `until`."""
     reason = _require_reason(reason)
-    if not permissions.can_moderate_any_forum(actor) or not permissions.is_forum_moderator(actor):
+    if not permissions.is_forum_moderator(actor):
         raise PermissionDenied
     if until <= timezone.now():
         raise ForumError(_("Choose an end in the future."))

@@ -482,9 +482,10 @@ def moderate_post(request, pk):
         messages.error(request, error.messages[0])
     else:
         messages.success(request, done)
-    return redirect(
-        request.POST.get("next") if request.POST.get("next") == reverse("forums:moderation") else post_url(post)
-    )
+    # Back to the queue when the action came from it, else to the post.
+    if request.POST.get("next") == reverse("forums:moderation"):
+        return redirect("forums:moderation")
+    return redirect(post_url(post))
 
 
 @forums_required
