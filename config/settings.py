@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "campaigns",
     "cms",
     "forums",
+    "library",
+    "events",
     "mentoring",
     "search",
     "wagtail.contrib.forms",

@@ -32,6 +32,9 @@ urlpatterns += i18n_patterns(
     path("", include("network.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("forums/", include("forums.urls")),
+    path("library/", include("library.urls")),
+    path("events/", include("events.urls")),
+    path("mentoring/", include("mentoring.urls")),
     path("feeds/", include("cms.urls")),
     path("search/", include("search.urls")),
     # Wagtail's front-end login (for pages restricted to logged-in users) would skip allauth's second factor and
