@@ -94,6 +94,8 @@ STAFF = [
     ("editor@example.org", "Elena", "Editor", StaffRole.EDITOR, False),
     ("moderator@example.org", "Mona", "Moderator", StaffRole.MODERATOR, False),
     ("officer@example.org", "Olivia", "Officer", StaffRole.MEMBERSHIP_OFFICER, False),
+    ("organiser@example.org", "Oriane", "Organiser", StaffRole.TRAINING_ORGANISER, False),
+    ("coordinator@example.org", "Carmen", "Coordinator", StaffRole.MENTORING_COORDINATOR, False),
     ("admin@example.org", "Ada", "Administrator", StaffRole.ADMINISTRATOR, True),
 ]
 
@@ -112,12 +114,21 @@ STAFF_CAN = {
     StaffRole.MODERATOR: "admin: decides Community of Practice requests",
     StaffRole.MEMBERSHIP_OFFICER: "admin: reviews applications, renews memberships, imports members",
     StaffRole.ADMINISTRATOR: "admin: everything, including staff roles and the audit log",
+    StaffRole.TRAINING_ORGANISER: "admin: runs trainings and events, registrations and attendance",
+    StaffRole.MENTORING_COORDINATOR: "admin: runs mentoring programmes, matching and their reports",
 }
 
 
 def describe_account(user: User) -> tuple[str, str]:
     """(level, what it can do) for the printed table, as network/permissions.py decides them."""
-    for role in (StaffRole.ADMINISTRATOR, StaffRole.MEMBERSHIP_OFFICER, StaffRole.MODERATOR, StaffRole.EDITOR):
+    for role in (
+        StaffRole.ADMINISTRATOR,
+        StaffRole.MEMBERSHIP_OFFICER,
+        StaffRole.MODERATOR,
+        StaffRole.EDITOR,
+        StaffRole.TRAINING_ORGANISER,
+        StaffRole.MENTORING_COORDINATOR,
+    ):
         if permissions.has_staff_role(user, role):
             return f"staff: {role.label.lower()}", STAFF_CAN[role]
     member = permissions.get_member(user)
