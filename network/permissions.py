@@ -517,6 +517,21 @@ def filter_objects_for_user(
     """The objects the user may open: those granted to them or their groups, none below `level`."""
     if not has_access_level(user, level):
         return objects.none()
-    from guardian.shortcuts import get_objects_for_user
+    user = _unwrap(user)
+    if user.is_superuser:
+        return objects  # as guardian's get_objects_for_user
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+    from guardian.models import GroupObjectPermission, UserObjectPermission
 
-    return get_objects_for_user(user, perm, klass=objects, accept_global_perms=False)
+    # The grants as two subqueries, as guardian's get_objects_for_user(accept_global_perms=False) builds them,
+    # written out: its generic code costs some 4 ms of Python per call, and forum pages call it on every request.
+    grant = {
+        "permission__content_type": ContentType.objects.get_for_model(objects.model),
+        "permission__codename": perm.split(".", 1)[-1],
+    }
+    granted = Q(granted_pk__in=UserObjectPermission.objects.filter(user=user, **grant).values("object_pk")) | Q(
+        granted_pk__in=GroupObjectPermission.objects.filter(group__user=user, **grant).values("object_pk")
+    )
+    return objects.alias(granted_pk=Cast("pk", CharField())).filter(granted)
