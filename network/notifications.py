@@ -347,9 +347,9 @@ def send_notification_digests(*, frequency: str, now: datetime | None = None) ->
 
     Those whose target she may no longer read are dropped (state "skipped"); the rest are listed and marked
     sent in the transaction that stores the emails, so a second run sends nothing again. Set-based, by batches
-    of DIGEST_BATCH recipients: their rows (locked) in one query, the access check once per kind for the whole
-    batch (`visible_targets_of_many`), two updates, then one email per recipient. Returns the number of
-    digests sent.
+    of DIGEST_BATCH recipients: their rows claimed in one UPDATE … RETURNING, the access check once per kind
+    for the whole batch (`visible_targets_of_many`), one update for the skipped rows, then one email per
+    recipient. Returns the number of digests sent.
     """
     if frequency not in (Delivery.DAILY, Delivery.WEEKLY):
         raise ValueError(f"No digest for delivery {frequency!r}.")
@@ -361,7 +361,7 @@ def send_notification_digests(*, frequency: str, now: datetime | None = None) ->
     site = site_address()
     sent = 0
     for start in range(0, len(recipient_ids), DIGEST_BATCH):
-        sent += _send_digests(recipient_ids[start : start + DIGEST_BATCH], pending, frequency, site)
+        sent += _send_digests(recipient_ids[start : start + DIGEST_BATCH], frequency, now, site)
     return sent
 
 
@@ -414,18 +414,37 @@ def _digest_scopes(user: User, listed: list) -> list[dict]:
     ][:DIGEST_SCOPES_SHOWN]
 
 
-def _send_digests(recipient_ids: list[int], pending, frequency: str, site: str) -> int:
-    fields = ("pk", "recipient_id", "kind", "target_id", "title", "text", "url", "unsubscribe_scope")
+def _claim_digest_rows(recipient_ids: list[int], frequency: str, now: datetime) -> dict[int, list[_DigestRow]]:
+    """Mark these recipients' pending rows sent and return them, newest first, in one UPDATE … RETURNING: the
+    claim is the lock (a second run at the same moment waits on these rows, then finds nothing pending), and
+    a million rows are written once, not locked and then written."""
+    from django.db import connection
+
+    def column(name: str) -> str:
+        return connection.ops.quote_name(Notification._meta.get_field(name).column)
+
+    fields = ("id", "recipient", "kind", "target_id", "title", "text", "url", "unsubscribe_scope", "created_at")
+    sql = (
+        f"UPDATE {connection.ops.quote_name(Notification._meta.db_table)} "  # noqa: S608 -- identifiers from the model
+        f"SET {column('email_state')} = %s, {column('emailed_at')} = %s "
+        f"WHERE {column('delivery')} = %s AND {column('email_state')} = %s AND {column('created_at')} <= %s "
+        f"AND {column('recipient')} IN ({', '.join(['%s'] * len(recipient_ids))}) "
+        f"RETURNING {', '.join(column(name) for name in fields)}"
+    )
+    params = [NotificationEmailState.SENT, timezone.now(), frequency, NotificationEmailState.PENDING, now]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *recipient_ids])
+        claimed = cursor.fetchall()
+    claimed.sort(key=lambda row: (row[-1], row[0]), reverse=True)
+    rows_by_user: dict[int, list[_DigestRow]] = defaultdict(list)
+    for pk, recipient_id, *rest, _created_at in claimed:
+        rows_by_user[recipient_id].append(_DigestRow(pk, *rest))
+    return rows_by_user
+
+
+def _send_digests(recipient_ids: list[int], frequency: str, now: datetime, site: str) -> int:
     with transaction.atomic():
-        # Locked: a second digest run at the same moment waits, then finds them sent.
-        rows_by_user: dict[int, list[_DigestRow]] = defaultdict(list)
-        for pk, recipient_id, *rest in (
-            pending.filter(recipient_id__in=recipient_ids)
-            .select_for_update()
-            .order_by("recipient_id", "-created_at", "-pk")
-            .values_list(*fields)
-        ):
-            rows_by_user[recipient_id].append(_DigestRow(pk, *rest))
+        rows_by_user = _claim_digest_rows(recipient_ids, frequency, now)
         if not rows_by_user:
             return 0
         users = [user for user in User.objects.filter(pk__in=list(rows_by_user)).order_by("pk")]
@@ -444,13 +463,11 @@ def _send_digests(recipient_ids: list[int], pending, frequency: str, site: str) 
             if listed:
                 listed_by_user[user.pk] = listed
         if skipped:
-            Notification.objects.filter(pk__in=skipped).update(email_state=NotificationEmailState.SKIPPED)
+            Notification.objects.filter(pk__in=skipped).update(
+                email_state=NotificationEmailState.SKIPPED, emailed_at=None
+            )
         if not listed_by_user:
             return 0
-        # What is still pending for these recipients is exactly what they are told about now.
-        pending.filter(recipient_id__in=list(listed_by_user)).update(
-            email_state=NotificationEmailState.SENT, emailed_at=timezone.now()
-        )
         for user in users:
             listed = listed_by_user.get(user.pk)
             if not listed:
