@@ -54,6 +54,36 @@ def readable_forum_ids(user: User_) -> frozenset[int]:
     return ids
 
 
+def prime_readable_forum_ids(users) -> None:
+    """readable_forum_ids for many people at once, in a few queries whatever their number (a digest run):
+    the same rules, kept on each user object as readable_forum_ids keeps them."""
+    from network.permissions import granted_object_ids, load_viewers
+
+    users = list(users)
+    load_viewers(users)
+    forums = list(Forum.objects.values_list("pk", "is_restricted", "access_level"))
+    restricted = [pk for pk, is_restricted, _level in forums if is_restricted]
+    grants = (
+        granted_object_ids(users, READ_PERM, Forum.objects.filter(pk__in=restricted), level=AccessLevel.MEMBERS)
+        if restricted
+        else {}
+    )
+    for user in users:
+        if not user.is_authenticated:
+            ids = frozenset()
+        elif is_forum_moderator(user):
+            ids = frozenset(pk for pk, _restricted, _level in forums)
+        else:
+            level = access_level(user)
+            granted = grants.get(user.pk, set())
+            ids = frozenset(
+                pk
+                for pk, is_restricted, forum_level in forums
+                if level >= AccessLevel.MEMBERS and forum_level <= level and (not is_restricted or pk in granted)
+            )
+        user._readable_forum_ids = ids
+
+
 def moderated_forum_ids(user: User_) -> frozenset[int]:
     cached = getattr(user, "_moderated_forum_ids", None)
     if cached is not None:

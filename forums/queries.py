@@ -64,21 +64,59 @@ def _rows(user: User, topics: list[Topic]) -> list[TopicRow]:
     return [TopicRow(topic=topic, last_read=states.get(topic.pk)) for topic in topics]
 
 
+# What a topic row shows (templates/forums/_topic_rows.html), and nothing else: no post bodies, no passwords.
+ROW_FIELDS = (
+    "title",
+    "forum_id",
+    "author_id",
+    "post_count",
+    "last_post_at",
+    "is_pinned",
+    "is_locked",
+    "is_hidden",
+    "is_held",
+    "accepted_answer_id",
+    "last_post__author_id",
+    "last_post__author__first_name",
+    "last_post__author__last_name",
+)
+
+
+def _row_topics(topics: QuerySet[Topic]) -> QuerySet[Topic]:
+    return topics.select_related("last_post__author").only(*ROW_FIELDS)
+
+
 def _visible_topics() -> QuerySet[Topic]:
     # Matches the partial indexes on Topic: the lists members read never sort hidden or held topics.
-    return Topic.objects.filter(is_hidden=False, is_held=False).select_related("author", "last_post__author", "forum")
+    return Topic.objects.filter(is_hidden=False, is_held=False)
+
+
+class IdPaginator(Paginator):
+    """Pages through the ids first, then loads that page's rows with their joins: a deep page's OFFSET skips
+    index entries, not 9,000 joined rows (page 300 of 10,000 topics costs about what page 1 costs)."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = self.object_list.values("pk")[bottom:top]
+        return self._get_page(list(self.object_list.filter(pk__in=ids)), number, self)
 
 
 def forum_topics_page(user: User, forum: Forum, page_number) -> tuple[Page, list[TopicRow]]:
     """One page of a forum (she may read it: the caller checked), pinned first then by last activity.
     Moderators also see its hidden and held topics."""
     if permissions.can_moderate_forum(user, forum):
-        topics = Topic.objects.filter(forum=forum).select_related("author", "last_post__author", "forum")
+        topics = Topic.objects.filter(forum=forum)
     else:
         topics = _visible_topics().filter(forum=forum)
-    topics = topics.order_by("-is_pinned", "-last_post_at", "-pk")
-    page = Paginator(topics, TOPICS_PER_PAGE).get_page(page_number)
-    return page, _rows(user, list(page.object_list))
+    topics = _row_topics(topics).order_by("-is_pinned", "-last_post_at", "-pk")
+    page = IdPaginator(topics, TOPICS_PER_PAGE).get_page(page_number)
+    for topic in page.object_list:
+        topic.forum = forum  # the one forum of this page: no join, no query
+    return page, _rows(user, page.object_list)
 
 
 def own_held_topics(user: User, forum: Forum) -> list[Topic]:
@@ -93,7 +131,12 @@ def latest_topics(user: User, limit: int = LATEST_TOPICS) -> list[TopicRow]:
     forum_ids = permissions.readable_forum_ids(user)
     if not forum_ids:
         return []
-    topics = list(_visible_topics().filter(forum_id__in=forum_ids).order_by("-last_post_at", "-pk")[:limit])
+    topics = list(
+        _row_topics(_visible_topics().filter(forum_id__in=forum_ids))
+        .select_related("forum")
+        .only(*ROW_FIELDS, "forum__name", "forum__slug")
+        .order_by("-last_post_at", "-pk")[:limit]
+    )
     return _rows(user, topics)
 
 
@@ -108,10 +151,11 @@ def topic_posts_page(user: User, topic: Topic, page_number) -> Page:
     posts = (
         permissions.filter_posts_for_user(user, Post.objects.filter(topic=topic))
         .select_related("author__member", "author__forum_profile")
+        .defer("body")  # the page shows the stored HTML; quoting reads the Markdown of one post
         .prefetch_related("attachments")
         .order_by("number")
     )
-    return Paginator(posts, POSTS_PER_PAGE).get_page(page_number)
+    return IdPaginator(posts, POSTS_PER_PAGE).get_page(page_number)
 
 
 def page_of_post_number(user: User, topic: Topic, number: int) -> int:

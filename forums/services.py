@@ -346,11 +346,18 @@ def save_draft(
     return draft
 
 
-def mark_topic_read(*, user: User, topic: Topic, number: int) -> None:
-    """She has read up to post `number`: moves forward only (reading page 1 again keeps page 3 read)."""
+_UNKNOWN = object()
+
+
+def mark_topic_read(*, user: User, topic: Topic, number: int, last_read=_UNKNOWN) -> None:
+    """She has read up to post `number`: moves forward only (reading page 1 again keeps page 3 read).
+    `last_read`, when the caller has just read her state (None: no row yet), spares the write when nothing
+    moves, as when she reads a page again."""
     if not user.is_authenticated or number <= 0:
         return
     number = min(number, topic.post_count)
+    if last_read is not _UNKNOWN and last_read is not None and last_read >= number:
+        return
     updated = TopicReadState.objects.filter(user=user, topic=topic, last_read_number__lt=number).update(
         last_read_number=number
     )

@@ -185,7 +185,7 @@ def topic_detail(request, pk):
     posts = list(page.object_list)
     last_read = queries.read_state(request.user, topic)
     if posts:
-        services.mark_topic_read(user=request.user, topic=topic, number=posts[-1].number)
+        services.mark_topic_read(user=request.user, topic=topic, number=posts[-1].number, last_read=last_read)
     return _render_topic(request, topic, page, posts, last_read, form=None)
 
 
@@ -216,6 +216,7 @@ def _render_topic(request, topic, page, posts, last_read, *, form, preview=None,
         "page": page,
         "posts": posts,
         "accepted": accepted,
+        "accepted_posts": [accepted] if accepted else [],
         "last_read": last_read,
         "form": form,
         "preview": preview,

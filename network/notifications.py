@@ -49,6 +49,8 @@ class NotificationKind:
     kind: str
     label: str
     visible_targets: Callable[[User, list[str]], set[str]]
+    # Optional, for digests: {user id: visible ids} for many recipients at once, in a few queries.
+    visible_targets_of_many: Callable[[list[User], dict[int, list[str]]], dict[int, set[str]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -70,11 +72,17 @@ class InvalidUnsubscribeToken(Exception):
 
 
 def register_notification_kind(
-    kind: str, *, label: str, visible_targets: Callable[[User, list[str]], set[str]]
+    kind: str,
+    *,
+    label: str,
+    visible_targets: Callable[[User, list[str]], set[str]],
+    visible_targets_of_many: Callable[[list[User], dict[int, list[str]]], dict[int, set[str]]] | None = None,
 ) -> None:
     """Declare a kind of notification. `visible_targets(user, target_ids)` returns the subset of target_ids the
-    user may still read; it is called when the email or digest is sent, once per recipient and kind."""
-    _KINDS[kind] = NotificationKind(kind, label, visible_targets)
+    user may still read; it is called when an email is sent. A digest run asks
+    `visible_targets_of_many(users, {user id: target_ids})` once per batch of recipients when the kind gives
+    one (set-based: a few queries for hundreds of recipients), and `visible_targets` per recipient otherwise."""
+    _KINDS[kind] = NotificationKind(kind, label, visible_targets, visible_targets_of_many)
 
 
 def register_unsubscribe_scope(
@@ -338,9 +346,10 @@ def send_notification_digests(*, frequency: str, now: datetime | None = None) ->
     """Email each recipient one digest of her pending notifications of this delivery (DAILY or WEEKLY).
 
     Those whose target she may no longer read are dropped (state "skipped"); the rest are listed and marked
-    sent in the transaction that stores the email, so a second run sends nothing again. Set-based: a few
-    queries per recipient (her rows, locked; the updates; the email) and her kinds' visible_targets, never
-    one per notification. Returns the number of digests sent.
+    sent in the transaction that stores the emails, so a second run sends nothing again. Set-based, by batches
+    of DIGEST_BATCH recipients: their rows claimed in one UPDATE … RETURNING, the access check once per kind
+    for the whole batch (`visible_targets_of_many`), one update for the skipped rows, then one email per
+    recipient. Returns the number of digests sent.
     """
     if frequency not in (Delivery.DAILY, Delivery.WEEKLY):
         raise ValueError(f"No digest for delivery {frequency!r}.")
@@ -352,17 +361,49 @@ def send_notification_digests(*, frequency: str, now: datetime | None = None) ->
     site = site_address()
     sent = 0
     for start in range(0, len(recipient_ids), DIGEST_BATCH):
-        users = User.objects.in_bulk(recipient_ids[start : start + DIGEST_BATCH])
-        for user in users.values():
-            sent += _send_digest(user, pending.filter(recipient_id=user.pk), frequency, site)
+        sent += _send_digests(recipient_ids[start : start + DIGEST_BATCH], frequency, now, site)
     return sent
 
 
-def _digest_item(notification: Notification, site: str) -> dict:
-    return {"title": notification.title, "text": notification.text, "url": site + notification.url}
+@dataclass
+class _DigestRow:
+    pk: int
+    kind: str
+    target_id: str
+    title: str
+    text: str
+    url: str
+    unsubscribe_scope: str
 
 
-def _digest_scopes(user: User, listed: list[Notification]) -> list[dict]:
+def _visible_in_batch(users: list[User], rows_by_user: dict[int, list[_DigestRow]]) -> dict[int, dict[str, set]]:
+    """{user id: {kind: the target ids she may still read}} for a batch of recipients."""
+    asked: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for user in users:
+        for row in rows_by_user[user.pk]:
+            if row.target_id:
+                asked[row.kind][user.pk].append(row.target_id)
+    visible: dict[int, dict[str, set]] = {user.pk: defaultdict(set) for user in users}
+    for kind, ids_by_user in asked.items():
+        registered = _KINDS.get(kind)
+        if registered is None:
+            logger.warning("Notification kind %r is not registered: its notifications are not emailed.", kind)
+            continue
+        kind_users = [user for user in users if user.pk in ids_by_user]
+        if registered.visible_targets_of_many is not None:
+            answers = registered.visible_targets_of_many(kind_users, dict(ids_by_user))
+        else:
+            answers = {user.pk: registered.visible_targets(user, ids_by_user[user.pk]) for user in kind_users}
+        for user in kind_users:
+            visible[user.pk][kind] = set(answers.get(user.pk, ())) & set(ids_by_user[user.pk])
+    return visible
+
+
+def _digest_item(row, site: str) -> dict:
+    return {"title": row.title, "text": row.text, "url": site + row.url}
+
+
+def _digest_scopes(user: User, listed: list) -> list[dict]:
     """One "stop emails like these" link per scope the digest's notifications name (a forum, a topic), not
     one per notification: a day of 500 posts gives a handful of links, signed once each."""
     scopes = sorted({row.unsubscribe_scope for row in listed if row.unsubscribe_scope})
@@ -373,42 +414,76 @@ def _digest_scopes(user: User, listed: list[Notification]) -> list[dict]:
     ][:DIGEST_SCOPES_SHOWN]
 
 
-def _send_digest(user: User, pending, frequency: str, site: str) -> int:
+def _claim_digest_rows(recipient_ids: list[int], frequency: str, now: datetime) -> dict[int, list[_DigestRow]]:
+    """Mark these recipients' pending rows sent and return them, newest first, in one UPDATE … RETURNING: the
+    claim is the lock (a second run at the same moment waits on these rows, then finds nothing pending), and
+    a million rows are written once, not locked and then written."""
+    from django.db import connection
+
+    def column(name: str) -> str:
+        return connection.ops.quote_name(Notification._meta.get_field(name).column)
+
+    fields = ("id", "recipient", "kind", "target_id", "title", "text", "url", "unsubscribe_scope", "created_at")
+    sql = (
+        f"UPDATE {connection.ops.quote_name(Notification._meta.db_table)} "  # noqa: S608 -- identifiers from the model
+        f"SET {column('email_state')} = %s, {column('emailed_at')} = %s "
+        f"WHERE {column('delivery')} = %s AND {column('email_state')} = %s AND {column('created_at')} <= %s "
+        f"AND {column('recipient')} IN ({', '.join(['%s'] * len(recipient_ids))}) "
+        f"RETURNING {', '.join(column(name) for name in fields)}"
+    )
+    params = [NotificationEmailState.SENT, timezone.now(), frequency, NotificationEmailState.PENDING, now]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *recipient_ids])
+        claimed = cursor.fetchall()
+    claimed.sort(key=lambda row: (row[-1], row[0]), reverse=True)
+    rows_by_user: dict[int, list[_DigestRow]] = defaultdict(list)
+    for pk, recipient_id, *rest, _created_at in claimed:
+        rows_by_user[recipient_id].append(_DigestRow(pk, *rest))
+    return rows_by_user
+
+
+def _send_digests(recipient_ids: list[int], frequency: str, now: datetime, site: str) -> int:
     with transaction.atomic():
-        # Locked: a second digest run at the same moment waits, then finds them sent.
-        rows = list(pending.select_for_update().order_by("-created_at", "-pk"))
-        if not rows:
+        rows_by_user = _claim_digest_rows(recipient_ids, frequency, now)
+        if not rows_by_user:
             return 0
-        if not _may_receive_email(user):
-            skipped, listed = rows, []
-        else:
-            by_kind = defaultdict(list)
-            for row in rows:
-                by_kind[row.kind].append(row.target_id)
-            visible = {kind: _visible_targets(user, kind, ids) for kind, ids in by_kind.items()}
-            listed = [row for row in rows if row.target_id in visible[row.kind]]
-            skipped = [row for row in rows if row.target_id not in visible[row.kind]]
+        users = [user for user in User.objects.filter(pk__in=list(rows_by_user)).order_by("pk")]
+        receiving = [user for user in users if _may_receive_email(user)]
+        visible = _visible_in_batch(receiving, rows_by_user)
+        skipped: list[int] = []
+        listed_by_user: dict[int, list[_DigestRow]] = {}
+        for user in users:
+            rows = rows_by_user[user.pk]
+            if user.pk not in visible:
+                skipped += [row.pk for row in rows]
+                continue
+            readable = visible[user.pk]
+            listed = [row for row in rows if not row.target_id or row.target_id in readable[row.kind]]
+            skipped += [row.pk for row in rows if row.target_id and row.target_id not in readable[row.kind]]
+            if listed:
+                listed_by_user[user.pk] = listed
         if skipped:
-            Notification.objects.filter(pk__in=[row.pk for row in skipped]).update(
-                email_state=NotificationEmailState.SKIPPED
+            Notification.objects.filter(pk__in=skipped).update(
+                email_state=NotificationEmailState.SKIPPED, emailed_at=None
             )
-        if not listed:
+        if not listed_by_user:
             return 0
-        Notification.objects.filter(pk__in=[row.pk for row in listed]).update(
-            email_state=NotificationEmailState.SENT, emailed_at=timezone.now()
-        )
-        with notification_language(user):
-            _send(
-                user,
-                "notification_digest",
-                {
-                    "items": [_digest_item(row, site) for row in listed[:DIGEST_ITEMS_SHOWN]],
-                    "more": max(len(listed) - DIGEST_ITEMS_SHOWN, 0),
-                    "scopes": _digest_scopes(user, listed),
-                    "count": len(listed),
-                    "weekly": frequency == Delivery.WEEKLY,
-                    "user": user,
-                },
-                scope=ALL_SCOPE,
-            )
-    return 1
+        for user in users:
+            listed = listed_by_user.get(user.pk)
+            if not listed:
+                continue
+            with notification_language(user):
+                _send(
+                    user,
+                    "notification_digest",
+                    {
+                        "items": [_digest_item(row, site) for row in listed[:DIGEST_ITEMS_SHOWN]],
+                        "more": max(len(listed) - DIGEST_ITEMS_SHOWN, 0),
+                        "scopes": _digest_scopes(user, listed),
+                        "count": len(listed),
+                        "weekly": frequency == Delivery.WEEKLY,
+                        "user": user,
+                    },
+                    scope=ALL_SCOPE,
+                )
+    return len(listed_by_user)

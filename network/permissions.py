@@ -121,7 +121,27 @@ def load_viewer(user: User_) -> None:
         return
     user._viewer_loaded = True
     params = [CommunityAccessState.APPROVED.value, timezone.localdate(), user.pk]
-    rows = list(Member.objects.raw(_viewer_sql(), params))
+    _prime_viewer(user, list(Member.objects.raw(_viewer_sql(), params)))
+
+
+def load_viewers(users) -> None:
+    """`load_viewer` for many users in one query (a digest run asks about 2,000 recipients)."""
+    users = [_unwrap(user) for user in users if user.is_authenticated]
+    users = [user for user in users if not user.__dict__.get("_viewer_loaded")]
+    if not users:
+        return
+    where = "WHERE m.user_id = %s"
+    sql = _viewer_sql().replace(where, f"WHERE m.user_id IN ({', '.join(['%s'] * len(users))})")
+    params = [CommunityAccessState.APPROVED.value, timezone.localdate(), *(user.pk for user in users)]
+    rows_by_user: dict[int, list] = {}
+    for row in Member.objects.raw(sql, params):
+        rows_by_user.setdefault(row.user_id, []).append(row)
+    for user in users:
+        user._viewer_loaded = True
+        _prime_viewer(user, rows_by_user.get(user.pk, []))
+
+
+def _prime_viewer(user: User, rows: list) -> None:
     relation = _member_relation()
     if not relation.is_cached(user):
         if rows:
@@ -511,12 +531,59 @@ def check_can_access_object(user: User_, perm: str, obj, *, level: AccessLevel =
         raise PermissionDenied
 
 
+def granted_object_ids(users, perm: str, objects: QuerySet, *, level: AccessLevel = AccessLevel.COMMUNITY) -> dict:
+    """{user id: the pks of `objects` each user may open} for many users at once, as filter_objects_for_user
+    answers for one (two queries, whatever the number of users)."""
+    from django.contrib.contenttypes.models import ContentType
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+
+    users = [_unwrap(user) for user in users]
+    load_viewers(users)
+    allowed = [user for user in users if has_access_level(user, level)]
+    result = {user.pk: set() for user in users}
+    if not allowed:
+        return result
+    pks = {str(pk): pk for pk in objects.values_list("pk", flat=True)}
+    for user in allowed:
+        if user.is_superuser:
+            result[user.pk] = set(pks.values())
+    grant = {
+        "permission__content_type": ContentType.objects.get_for_model(objects.model),
+        "permission__codename": perm.split(".", 1)[-1],
+        "object_pk__in": list(pks),
+    }
+    ids = [user.pk for user in allowed]
+    direct = UserObjectPermission.objects.filter(user_id__in=ids, **grant).values_list("user_id", "object_pk")
+    through_groups = GroupObjectPermission.objects.filter(group__user__in=ids, **grant).values_list(
+        "group__user", "object_pk"
+    )
+    for user_id, object_pk in [*direct, *through_groups]:
+        if user_id in result and object_pk in pks:
+            result[user_id].add(pks[object_pk])
+    return result
+
+
 def filter_objects_for_user(
     user: User_, perm: str, objects: QuerySet, *, level: AccessLevel = AccessLevel.COMMUNITY
 ) -> QuerySet:
     """The objects the user may open: those granted to them or their groups, none below `level`."""
     if not has_access_level(user, level):
         return objects.none()
-    from guardian.shortcuts import get_objects_for_user
+    user = _unwrap(user)
+    if user.is_superuser:
+        return objects  # as guardian's get_objects_for_user
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+    from guardian.models import GroupObjectPermission, UserObjectPermission
 
-    return get_objects_for_user(user, perm, klass=objects, accept_global_perms=False)
+    # The grants as two subqueries, as guardian's get_objects_for_user(accept_global_perms=False) builds them,
+    # written out: its generic code costs some 4 ms of Python per call, and forum pages call it on every request.
+    grant = {
+        "permission__content_type": ContentType.objects.get_for_model(objects.model),
+        "permission__codename": perm.split(".", 1)[-1],
+    }
+    granted = Q(granted_pk__in=UserObjectPermission.objects.filter(user=user, **grant).values("object_pk")) | Q(
+        granted_pk__in=GroupObjectPermission.objects.filter(group__user=user, **grant).values("object_pk")
+    )
+    return objects.alias(granted_pk=Cast("pk", CharField())).filter(granted)

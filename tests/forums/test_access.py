@@ -138,6 +138,48 @@ def test_topic_list_costs_the_same_queries_for_many_topics(
         assert client.get(reverse("forums:forum_index")).status_code == 200
 
 
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_first_and_deep_pages_of_a_topic_list_cost_the_same_queries(
+    client, alice, beatrice, forum, django_assert_max_num_queries
+):
+    for number in range(35):
+        start_topic(alice, forum, title=f"Topic number {number}")
+    client.force_login(beatrice.user)
+    url = reverse("forums:forum_detail", args=[forum.slug])
+    client.get(url)
+    first, second = _queries(client, url), _queries(client, url + "?page=2")
+    for number in range(60):
+        start_topic(alice, forum, title=f"More topic {number}")
+
+    assert _queries(client, url + "?page=4") == _queries(client, url) == first == second
+    with django_assert_max_num_queries(14):
+        assert client.get(url + "?page=3").status_code == 200
+
+
+def test_first_and_last_pages_of_a_topic_cost_the_same_queries(
+    client, alice, beatrice, forum, django_assert_max_num_queries
+):
+    topic = start_topic(alice, forum)
+    for number in range(45):
+        reply(beatrice if number % 2 else alice, topic, body=f"Reply {number}")
+    client.force_login(beatrice.user)
+    url = reverse("forums:topic_detail", args=[topic.pk])
+    for page_url in (url, url + "?page=3"):
+        client.get(page_url)  # her read state moves once; reading the page again writes nothing
+
+    assert _queries(client, url) == _queries(client, url + "?page=3") == _queries(client, url + "?page=2")
+    with django_assert_max_num_queries(14):
+        assert client.get(url + "?page=3").status_code == 200
+
+
 def test_topic_page_costs_the_same_queries_for_many_posts(
     client, alice, beatrice, forum, django_assert_max_num_queries
 ):

@@ -99,6 +99,39 @@ def test_no_email_about_a_forum_she_can_no_longer_read(
     assert not any("Secret-Lesson-Heron" in message.body for message in sent_to(beatrice.user))
 
 
+def test_one_digest_run_checks_each_recipients_access_at_send_time(
+    queued_mail, alice, beatrice, moderator, forum, django_capture_on_commit_callbacks
+):
+    """Recipients checked together (one batch): each still gets what she may read, and only that."""
+    from django.contrib.auth.models import Group
+
+    from tests.factories.forums import community_member
+
+    carla = community_member(moderator)
+    group_forum = make_forum("Working group", is_restricted=True)
+    group = Group.objects.create(name="Working group members")
+    for member in (alice, beatrice, carla):
+        member.user.groups.add(group)
+    services.set_forum_groups(group_forum, perm="forums.read_forum", groups=[group], actor=None)
+    group_topic, open_topic = start_topic(alice, group_forum), start_topic(alice, forum)
+    for member in (beatrice, carla):
+        services.set_forum_delivery(user=member.user, forum=group_forum, delivery=Delivery.DAILY)
+        services.set_forum_delivery(user=member.user, forum=forum, delivery=Delivery.DAILY)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply(alice, group_topic, body="Group-Only-Kestrel")
+        reply(alice, open_topic, body="Open-To-All-Plover")
+    carla.user.groups.remove(group)  # she leaves the working group before the digest goes out
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_notification_digests(frequency=Delivery.DAILY) == 2
+
+    (for_beatrice,) = sent_to(beatrice.user)
+    (for_carla,) = sent_to(carla.user)
+    assert "Group-Only-Kestrel" in for_beatrice.body and "Open-To-All-Plover" in for_beatrice.body
+    assert "Open-To-All-Plover" in for_carla.body
+    assert "Group-Only-Kestrel" not in for_carla.body and "Working group" not in for_carla.body
+
+
 def test_restricted_forum_mention_of_an_outsider_tells_her_nothing(
     queued_mail, alice, beatrice, forum, django_capture_on_commit_callbacks
 ):
