@@ -1,0 +1,60 @@
+"""An unreachable cluster: the engine says so with ElasticsearchUnavailable (the caller falls back), never hangs."""
+
+import socket
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from search.engines.base import SearchEntry, SearchQuery, Viewer
+from search.engines.elastic import ElasticsearchEngine, ElasticsearchUnavailable
+
+
+@pytest.fixture
+def closed_port_url() -> str:
+    # A port nobody listens on: bound, then released.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def engine(closed_port_url) -> ElasticsearchEngine:
+    return ElasticsearchEngine(Elasticsearch(closed_port_url, request_timeout=2, max_retries=0), prefix="pk-test")
+
+
+def test_ping_is_false_when_the_cluster_is_down(engine):
+    assert engine.ping() is False
+
+
+def test_every_operation_raises_elasticsearch_unavailable(engine):
+    entry = SearchEntry(key="page:1", kind="page", url="/en/", title="Home", body="Welcome")
+    with pytest.raises(ElasticsearchUnavailable, match="Elasticsearch searching"):
+        engine.search(SearchQuery(text="welcome", viewer=Viewer()))
+    with pytest.raises(ElasticsearchUnavailable):
+        engine.index([entry])
+    with pytest.raises(ElasticsearchUnavailable):
+        engine.delete(["page:1"])
+    with pytest.raises(ElasticsearchUnavailable):
+        engine.keys("page")
+    with pytest.raises(ElasticsearchUnavailable):
+        engine.rebuild([entry])
+
+
+def test_an_empty_query_needs_no_cluster(engine):
+    results = engine.search(SearchQuery(text="  \x00 ", viewer=Viewer()))
+    assert results.total == 0 and results.hits == []
+
+
+def test_from_settings_reads_the_url_and_prefix(settings, closed_port_url):
+    settings.ELASTICSEARCH_URL = closed_port_url
+    settings.ELASTICSEARCH_INDEX_PREFIX = "staging"
+    engine = ElasticsearchEngine.from_settings()
+    assert engine.alias == "staging-search"
+    assert engine.ping() is False
+
+
+def test_from_settings_without_a_url_is_unavailable(settings):
+    settings.ELASTICSEARCH_URL = ""
+    with pytest.raises(ElasticsearchUnavailable, match="ELASTICSEARCH_URL"):
+        ElasticsearchEngine.from_settings()
