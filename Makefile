@@ -42,6 +42,7 @@ bench: venv
 	$(PY) tests/bench/membership_bench.py
 	$(PY) tests/bench/campaign_bench.py
 	$(PY) tests/bench/forum_bench.py
+	$(PY) tests/bench/search_bench.py
 
 lint: venv
 	$(VENV)/bin/ruff check .
