@@ -225,3 +225,13 @@ def test_the_alias_swap_is_one_request_that_moves_the_alias():
     ]
     # A concrete index that took the alias's name goes in the same request.
     assert alias_swap_actions("pk-search", "pk-search-1", ["pk-search"])[0] == {"remove_index": {"index": "pk-search"}}
+
+
+@pytest.mark.parametrize("text", ["sgbv training", *HOSTILE_TEXTS[:3]])
+def test_the_bodies_are_valid_search_dsl(text):
+    # elasticsearch.dsl parses each clause by name: an unknown query or aggregation type would raise here.
+    query = SearchQuery(text=text, viewer=GUARDED, filters={"kind": ("document",), "year": ("2011",)})
+    body = search_body(query)
+    assert Search.from_dict(body).to_dict() == body
+    check = suggestion_check_body(text, GUARDED)
+    assert Search.from_dict(check).to_dict() == check
