@@ -213,6 +213,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "network.tasks.send_weekly_notification_digest",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
     },
+    # --- forums: Message-IDs of replies by email are kept 30 days to recognise a message delivered twice ---
+    "purge-inbound-emails": {"task": "forums.tasks.purge_inbound_emails", "schedule": 24 * 3600},
     # --- campaigns ---
     # Hourly: today's snapshot row follows the platform within the hour (still one row per target and day);
     # the first run after midnight completes the previous day.

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
@@ -35,6 +36,11 @@ logger = logging.getLogger(__name__)
 # What a bounce quotes of her text (a post may be longer; the rest is in her sent mail).
 QUOTED_CHARS = 2000
 MESSAGE_ID_MAX_LENGTH = 255
+# At most this many bounces to one address a day: a forged sender or a broken mail client must not turn the
+# site into a source of backscatter. What is over the limit is still recorded (InboundEmail.outcome).
+BOUNCES_PER_ADDRESS_PER_DAY = 10
+# Message-IDs are kept this long to recognise a message delivered twice; older rows are purged daily.
+INBOUND_EMAIL_KEEP_DAYS = 30
 _MESSAGE_ID_RE = re.compile(r"<[^<>\s]{1,250}>")
 
 # Outcome reasons: short codes for logs, InboundEmail.outcome and the webhook's answer, which tell a mail
@@ -171,6 +177,30 @@ def _bounce(message: InboundMessage, reason: str, explanation: str) -> ReplyOutc
     return ReplyOutcome(accepted=False, reason=reason)
 
 
+def _may_bounce_to(address: str) -> bool:
+    """Count one more bounce to this address today; False once the day's allowance is spent."""
+    digest = hashlib.sha256(address.strip().lower().encode()).hexdigest()[:32]
+    key = f"forums:bounces:{digest}"
+    cache.add(key, 0, timeout=24 * 3600)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=24 * 3600)
+        sent = 1
+    return sent <= BOUNCES_PER_ADDRESS_PER_DAY
+
+
+def purge_inbound_emails() -> int:
+    """Forget the Message-IDs of replies received more than INBOUND_EMAIL_KEEP_DAYS ago; returns how many."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(days=INBOUND_EMAIL_KEEP_DAYS)
+    deleted, _rows = InboundEmail.objects.filter(received_at__lt=cutoff).delete()
+    return deleted
+
+
 def _send_bounce(message: InboundMessage, explanation: str) -> None:
     """Why the reply was not posted, and what she wrote, to the sender; queued on commit like every email.
 
@@ -180,6 +210,9 @@ def _send_bounce(message: InboundMessage, explanation: str) -> None:
         validate_email(message.sender)
     except ValidationError:
         logger.info("No bounce for an inbound email without a usable sender address")
+        return
+    if not _may_bounce_to(message.sender):
+        logger.warning("No bounce: %d already sent to this address today", BOUNCES_PER_ADDRESS_PER_DAY)
         return
     text = message.new_text.strip()
     context = {

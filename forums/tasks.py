@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from forums import notifications
+from forums import email_replies, notifications
 
 
 @shared_task(name="forums.tasks.notify_about_post")
@@ -13,3 +13,8 @@ def notify_about_post(post_id: int, mentioned_ids: list[int] | None = None) -> i
 @shared_task(name="forums.tasks.notify_moderators_of_flag")
 def notify_moderators_of_flag(flag_id: int) -> int:
     return notifications.notify_moderators_of_flag(flag_id)
+
+
+@shared_task(name="forums.tasks.purge_inbound_emails")
+def purge_inbound_emails() -> int:
+    return email_replies.purge_inbound_emails()

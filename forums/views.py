@@ -482,9 +482,9 @@ def moderate_post(request, pk):
         messages.error(request, error.messages[0])
     else:
         messages.success(request, done)
-    # Back to the queue when the action came from it, else to the post.
-    if request.POST.get("next") == reverse("forums:moderation"):
-        return redirect("forums:moderation")
+    # Back to the queue when the action came from it (on the site or in the Wagtail admin), else to the post.
+    if request.POST.get("next") in (reverse("forums:moderation"), reverse("forums_admin_moderation")):
+        return redirect(request.POST["next"])
     return redirect(post_url(post))
 
 

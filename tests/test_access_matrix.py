@@ -69,6 +69,8 @@ ROLES = (
     "officer",  # staff group "Membership officers"
     "administrator",  # staff group "Administrators"
     "editor",  # staff group "Editors" (pages and campaigns)
+    "organiser",  # staff group "Training organisers" (trainings and events)
+    "coordinator",  # staff group "Mentoring coordinators" (mentoring programmes)
 )
 GROUPS = {
     "everyone": ROLES,
@@ -77,7 +79,7 @@ GROUPS = {
     "network": ("active", "civilian", "honorary"),
     "community": ("civilian", "honorary"),
     "non_staff": ROLES[:5],
-    "staff": ("moderator", "officer", "administrator", "editor"),
+    "staff": ("moderator", "officer", "administrator", "editor", "organiser", "coordinator"),
 }
 # Staff are made with an authenticator app enrolled (make_staff), which is what
 # network.middleware.StaffMFARequiredMiddleware asks before the admin opens.
@@ -86,6 +88,8 @@ STAFF_ROLES = {
     "officer": StaffRole.MEMBERSHIP_OFFICER,
     "administrator": StaffRole.ADMINISTRATOR,
     "editor": StaffRole.EDITOR,
+    "organiser": StaffRole.TRAINING_ORGANISER,
+    "coordinator": StaffRole.MENTORING_COORDINATOR,
 }
 # Who may do what, as network/permissions.py says.
 APPLICATION_REVIEWERS = ("officer", "administrator")  # can_review_applications
@@ -877,6 +881,15 @@ ENTRIES: list[Entry] = [
         "admin/forums/copy/<int:pk>/",
         "forum_admin:copy",
         probe("/admin/forums/copy/{w.forum_topic.forum_id}/", staff_view(*FORUM_MODERATORS)),
+    ),
+    entry(
+        "admin/forum-moderation/",
+        "forums_admin_moderation",
+        probe(
+            "/admin/forum-moderation/",
+            staff_view(*FORUM_MODERATORS, granted=ok_with("Flagged posts")),
+            reveal(["forum_post", "group_post"], *FORUM_MODERATORS),
+        ),
     ),
     *model_viewset(
         "membership/applications",

@@ -39,6 +39,25 @@ def test_member_flags_a_post_and_moderator_hides_it_with_a_reason(client, alice,
     assert entry.reason == "Personal data" and entry.actor == moderator
 
 
+def test_moderator_works_the_queue_from_the_wagtail_admin(client, alice, beatrice, moderator, forum):
+    topic = start_topic(alice, forum)
+    post = reply(beatrice, topic, body="Call me on +211 555 0100")
+    services.flag_post(post, reporter=alice.user, reason="private", details="Phone number")
+    client.force_login(moderator)
+
+    queue = client.get(reverse("forums_admin_moderation")).content.decode()
+    assert "Phone number" in queue and "+211 555 0100" in queue
+    response = client.post(
+        reverse("forums:moderate_post", args=[post.pk]),
+        {"action": "hide", "reason": "Personal data", "next": reverse("forums_admin_moderation")},
+    )
+
+    assert response.status_code == 302 and response.url == reverse("forums_admin_moderation")
+    post.refresh_from_db()
+    assert post.is_hidden
+    assert "Phone number" not in client.get(reverse("forums_admin_moderation")).content.decode()
+
+
 def test_moderation_needs_a_reason(moderator, alice, beatrice, forum):
     post = reply(beatrice, start_topic(alice, forum))
 

@@ -16,7 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forums import services
-from forums.email_replies import QUOTED_CHARS, receive_reply_email
+from forums.email_replies import (
+    BOUNCES_PER_ADDRESS_PER_DAY,
+    INBOUND_EMAIL_KEEP_DAYS,
+    QUOTED_CHARS,
+    purge_inbound_emails,
+    receive_reply_email,
+)
 from forums.inbound import make_reply_token, reply_address
 from forums.models import InboundEmail, Post
 from forums.views_inbound import MAX_MESSAGE_BYTES
@@ -165,6 +171,34 @@ def test_tampered_reply_address_is_bounced(alice, topic, outbox, django_capture_
     assert outcome.reason == "bad_token" and replies(topic) == []
     [bounce] = bounces(outbox)
     assert "This reply address is not valid." in bounce.body and "We debrief within the hour" in bounce.body
+
+
+def test_bounces_to_one_address_stop_at_the_daily_limit(alice, topic, outbox, django_capture_on_commit_callbacks):
+    # A forged sender (backscatter) or a broken client: the site answers a few times a day, then stays quiet.
+    address = reply_address(alice.user.pk, topic.pk)
+    local, domain = address.split("@")
+    tampered = f"{local[:-1]}{'a' if local[-1] != 'a' else 'b'}@{domain}"
+    for _attempt in range(BOUNCES_PER_ADDRESS_PER_DAY + 3):
+        outcome = receive_and_deliver(
+            reply_email(tampered, sender="victim@example.net"), django_capture_on_commit_callbacks
+        )
+        assert outcome.reason == "bad_token"
+
+    assert len(bounces(outbox)) == BOUNCES_PER_ADDRESS_PER_DAY
+    receive_and_deliver(reply_email(tampered, sender=alice.user.email), django_capture_on_commit_callbacks)
+    assert len(bounces(outbox)) == BOUNCES_PER_ADDRESS_PER_DAY + 1  # another address has its own allowance
+
+
+def test_old_inbound_message_ids_are_purged(alice, topic, outbox, django_capture_on_commit_callbacks):
+    receive_and_deliver(alices_reply(alice, topic, message_id="<old@example.net>"), django_capture_on_commit_callbacks)
+    receive_and_deliver(alices_reply(alice, topic, message_id="<new@example.net>"), django_capture_on_commit_callbacks)
+    InboundEmail.objects.filter(message_id="<old@example.net>").update(
+        received_at=timezone.now() - timedelta(days=INBOUND_EMAIL_KEEP_DAYS + 1)
+    )
+
+    assert purge_inbound_emails() == 1
+    assert list(InboundEmail.objects.values_list("message_id", flat=True)) == ["<new@example.net>"]
+    assert len(replies(topic)) == 2  # the posts stay
 
 
 def test_expired_reply_address_is_bounced(alice, topic, outbox, django_capture_on_commit_callbacks):
