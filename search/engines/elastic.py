@@ -2,7 +2,8 @@
 every query body.
 
 Selected when ELASTICSEARCH_URL is set (see `search.engines.get_engine()`). Any connection error, timeout or
-missing index raises `ElasticsearchUnavailable`, which the caller catches to fall back to the database engine.
+error answer (no index yet, credentials) raises `ElasticsearchUnavailable`, which the caller catches to fall
+back to the database engine.
 
 Layout:
     alias  <prefix>-search            what every read and write goes through
@@ -418,15 +419,18 @@ class ElasticsearchEngine:
             return False
 
     def _call(self, what: str, function: Callable[[], Any]) -> Any:
-        """Run a cluster call, turning transport failures and a missing index into ElasticsearchUnavailable."""
+        """Run a cluster call; any failure of the cluster becomes ElasticsearchUnavailable.
+
+        Transport errors (refused, timeout, TLS) and every error answer (no index yet: 404, credentials: 401/403,
+        overload: 429/5xx, even a 400) make the site fall back to the database for this request rather than
+        fail; the message keeps the status for the log.
+        """
         try:
             return function()
-        except TransportError as error:  # connection refused, timeout, TLS
+        except TransportError as error:
             raise ElasticsearchUnavailable(f"Elasticsearch {what}: {error}") from error
         except ApiError as error:
-            if error.meta.status == 404 or error.meta.status >= 500:
-                raise ElasticsearchUnavailable(f"Elasticsearch {what}: {error}") from error
-            raise
+            raise ElasticsearchUnavailable(f"Elasticsearch {what}: HTTP {error.meta.status}: {error}") from error
 
     # -- index management
 
