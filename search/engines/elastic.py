@@ -413,10 +413,12 @@ class ElasticsearchEngine:
     # -- health
 
     def ping(self) -> bool:
+        """True when the cluster answers its info request (the client's own ping takes a HEAD 404 for yes)."""
         try:
-            return bool(self.client.ping())
+            self.client.info()
         except (TransportError, ApiError):
             return False
+        return True
 
     def _call(self, what: str, function: Callable[[], Any]) -> Any:
         """Run a cluster call; any failure of the cluster becomes ElasticsearchUnavailable.
