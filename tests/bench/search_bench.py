@@ -693,9 +693,13 @@ def report(
         f"`.search(text, operator='and')`, first page, `.count()`, `.facet()` for kind, document type, language "
         f"and year; GIN expression index for its query present: {'yes' if wagtail_gin else 'no'}.",
         "",
-        f"Never leak: {checked:,} hits returned by our engine checked against the corpus, all allowed to their viewer.",
-        *[f"- {line}" for line in canary_lines],
     ]
+    if canary_lines:
+        lines += [
+            f"Never leak: {checked:,} hits returned by our engine checked against the corpus, all allowed to their "
+            "viewer.",
+            *[f"- {line}" for line in canary_lines],
+        ]
     return "\n".join(lines) + "\n"
 
 
