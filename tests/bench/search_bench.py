@@ -54,7 +54,7 @@ POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE_NAME}"
 
 # Bump when the generator changes: the cached corpus (the database) is then rebuilt.
-CORPUS_VERSION = 2
+CORPUS_VERSION = 3
 DOCUMENTS, POSTS, PAGES = 50_000, 200_000, 2_000
 DOCUMENT_WORDS, POST_WORDS, PAGE_WORDS = 2_500, 80, 750  # ≈ 20 KB, 600 characters, 6 KB
 BATCH = 1_000
@@ -141,23 +141,34 @@ def made_up_words(rng: np.random.Generator, count: int) -> list[str]:
 
 
 class Vocabulary:
-    """Theme words (frequent) and made-up words (Zipf) for one language; `words(n)` is n of them, joined."""
+    """Theme words and made-up words (Zipf, the commonest acting as stop words) for one language.
+
+    Each entry is about a few themes: about 8 % of its words come from its own dozen "focus" theme words and
+    0.3 % from any theme, the rest are made-up words. So a theme word is in roughly one entry in seven, and
+    two theme words together in a few hundred to a few thousand documents, as in a real library.
+    """
+
+    FOCUS_SHARE, ANY_THEME_SHARE = 0.08, 0.003
 
     def __init__(self, themes: list[str], filler: list[str], rng: np.random.Generator) -> None:
+        self.themes = len(themes)
         self.words = np.array(themes + filler, dtype=object)
         zipf = 1.0 / np.arange(1, len(filler) + 1) ** 1.07
-        theme_weight = np.full(len(themes), zipf[0] * 0.25)
-        weights = np.concatenate([theme_weight, zipf])
-        self.p = weights / weights.sum()
+        self.p = zipf / zipf.sum()
         self.rng = rng
 
-    def text(self, count: int) -> str:
-        chosen = self.words[self.rng.choice(len(self.words), size=count, p=self.p)]
-        return " ".join(chosen.tolist())
-
-    def title(self, themes: list[str]) -> str:
-        picked = self.rng.choice(themes, size=int(self.rng.integers(3, 7)), replace=False).tolist()
-        return " ".join(picked).capitalize()
+    def entry(self, count: int, focus_size: int) -> tuple[str, str]:
+        """(title, body): a title from the focus words, a body of `count` words."""
+        rng = self.rng
+        focus = rng.choice(self.themes, size=focus_size, replace=False)
+        chosen = rng.choice(len(self.p), size=count, p=self.p) + self.themes
+        draw = rng.random(count)
+        in_focus = draw < self.FOCUS_SHARE
+        chosen[in_focus] = rng.choice(focus, size=int(in_focus.sum()))
+        any_theme = (draw >= self.FOCUS_SHARE) & (draw < self.FOCUS_SHARE + self.ANY_THEME_SHARE)
+        chosen[any_theme] = rng.integers(0, self.themes, size=int(any_theme.sum()))
+        title_words = self.words[rng.choice(focus, size=min(focus_size, int(rng.integers(3, 7))), replace=False)]
+        return " ".join(title_words.tolist()).capitalize(), " ".join(self.words[chosen].tolist())
 
 
 def corpus_rows(scale: float) -> Iterator[tuple]:
@@ -169,11 +180,11 @@ def corpus_rows(scale: float) -> Iterator[tuple]:
     documents, posts, pages = (max(1, int(count * scale)) for count in (DOCUMENTS, POSTS, PAGES))
     for number in range(1, documents + 1):
         is_french = rng.random() < 0.3
-        vocabulary, themes = (french, THEMES_FR) if is_french else (english, THEMES_EN)
+        vocabulary = french if is_french else english
         level = int(rng.choice(4, p=[0.3, 0.3, 0.2, 0.2]))
         restricted = rng.random() < 0.1
         grant = f"g:{int(rng.integers(1, 21))}" if restricted else ""
-        body = vocabulary.text(DOCUMENT_WORDS)
+        title, body = vocabulary.entry(DOCUMENT_WORDS, 12)
         if number % CANARY_EVERY == 0:
             level, restricted, grant = 3, True, "g:1"
             body = f"{body} {CANARY}"
@@ -183,7 +194,7 @@ def corpus_rows(scale: float) -> Iterator[tuple]:
             f"document:{number}",
             "document",
             f"/library/documents/{number}/",
-            vocabulary.title(themes),
+            title,
             body,
             "fr" if is_french else "en",
             datetime(year, int(rng.integers(1, 13)), 1, tzinfo=UTC),
@@ -196,15 +207,14 @@ def corpus_rows(scale: float) -> Iterator[tuple]:
         )
     for number in range(1, posts + 1):
         is_french = rng.random() < 0.25
-        vocabulary, themes = (french, THEMES_FR) if is_french else (english, THEMES_EN)
+        vocabulary = french if is_french else english
         restricted = rng.random() < 0.05
         topic = (number - 1) // 20 + 1
         yield (
             f"post:{number}",
             "post",
             f"/forums/topics/{topic}/#post-{number}",
-            vocabulary.title(themes),
-            vocabulary.text(POST_WORDS),
+            *vocabulary.entry(POST_WORDS, 4),
             "fr" if is_french else "en",
             datetime(2020 + number % 7, 1 + number % 12, 1 + number % 28, tzinfo=UTC),
             "",
@@ -216,13 +226,12 @@ def corpus_rows(scale: float) -> Iterator[tuple]:
         )
     for number in range(1, pages + 1):
         is_french = number % 2 == 0
-        vocabulary, themes = (french, THEMES_FR) if is_french else (english, THEMES_EN)
+        vocabulary = french if is_french else english
         yield (
             f"page:{number}",
             "page",
             f"/{'fr' if is_french else 'en'}/page-{number}/",
-            vocabulary.title(themes),
-            vocabulary.text(PAGE_WORDS),
+            *vocabulary.entry(PAGE_WORDS, 8),
             "fr" if is_french else "en",
             datetime(2015 + number % 11, 1 + number % 12, 1, tzinfo=UTC),
             "",
