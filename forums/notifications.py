@@ -85,18 +85,46 @@ def _moderated_flags(user: User, ids: list[str]) -> set[str]:
     return {str(pk) for pk in flags.values_list("pk", flat=True)}
 
 
-def _forum_of(scope: str) -> Forum | None:
+def _scope_pk(scope: str) -> int | None:
     pk = scope.split(":", 1)[-1]
-    return Forum.objects.filter(pk=pk).first() if pk.isdigit() else None
+    return int(pk) if pk.isdigit() else None
 
 
-def _topic_of(scope: str) -> Topic | None:
-    pk = scope.split(":", 1)[-1]
-    return Topic.objects.filter(pk=pk).first() if pk.isdigit() else None
+def _primed(model, user: User | None, pk: int):
+    """What `_prime_scopes` loaded for this recipient in a digest run (None: not primed, ask the database)."""
+    primed = getattr(user, "_scope_objects", {}).get(model) if user is not None else None
+    if primed is not None and pk in primed:
+        return primed[pk]
+    return model.objects.filter(pk=pk).first()
+
+
+def _forum_of(scope: str, user: User | None = None) -> Forum | None:
+    pk = _scope_pk(scope)
+    return None if pk is None else _primed(Forum, user, pk)
+
+
+def _topic_of(scope: str, user: User | None = None) -> Topic | None:
+    pk = _scope_pk(scope)
+    return None if pk is None else _primed(Topic, user, pk)
+
+
+def _prime_scopes(queryset):
+    """A digest run's `prime`: the forums (or topics) its scopes name, loaded once for all its recipients."""
+    model = queryset.model
+
+    def prime(users: list[User], scopes: set[str]) -> None:
+        pks = {pk for pk in map(_scope_pk, scopes) if pk is not None}
+        objects = queryset.all().in_bulk(pks)
+        for pk in pks:
+            objects.setdefault(pk, None)  # known missing: no query for it either
+        for user in users:
+            user.__dict__.setdefault("_scope_objects", {})[model] = objects
+
+    return prime
 
 
 def _describe_forum(user: User, scope: str) -> str:
-    forum = _forum_of(scope)
+    forum = _forum_of(scope, user)
     if forum is None or not permissions.can_read_forum(user, forum):
         return _("emails from a forum")
     return _("emails from the forum “%(name)s”") % {"name": forum.name}
@@ -110,7 +138,7 @@ def _unsubscribe_forum(user: User, scope: str) -> None:
 
 
 def _describe_topic(user: User, scope: str) -> str:
-    topic = _topic_of(scope)
+    topic = _topic_of(scope, user)
     if topic is None or not permissions.can_read_topic(user, topic):
         return _("emails about a topic")
     return _("emails about the topic “%(title)s”") % {"title": topic.title}
@@ -131,8 +159,15 @@ def register() -> None:
         visible_targets_of_many=_readable_posts_of_many,
     )
     register_notification_kind(FLAG_KIND, label=gettext_lazy("Flagged forum posts"), visible_targets=_moderated_flags)
-    register_unsubscribe_scope("forum", describe=_describe_forum, unsubscribe=_unsubscribe_forum)
-    register_unsubscribe_scope("topic", describe=_describe_topic, unsubscribe=_unsubscribe_topic)
+    register_unsubscribe_scope(
+        "forum", describe=_describe_forum, unsubscribe=_unsubscribe_forum, prime=_prime_scopes(Forum.objects)
+    )
+    register_unsubscribe_scope(
+        "topic",
+        describe=_describe_topic,
+        unsubscribe=_unsubscribe_topic,
+        prime=_prime_scopes(Topic.objects.select_related("forum")),
+    )
 
 
 def recipients_of(post: Post, mentioned_ids: list[int]) -> dict[int, tuple[str, str]]:

@@ -59,6 +59,7 @@ class NotificationEmailState(models.TextChoices):
     PENDING = "pending", _("Waiting to be emailed")
     SENT = "sent", _("Emailed")
     SKIPPED = "skipped", _("Not emailed (no longer allowed or emails paused)")
+    IN_DIGEST = "digest", _("Emailed in a digest (its digest cursor says when)")
     NOT_NEEDED = "not_needed", _("Shown on the site only")
 
 

@@ -1,6 +1,6 @@
 from django.core.mail.backends.base import BaseEmailBackend
 
-from network.services import queue_email
+from network.services import queue_emails
 
 
 class QueuedEmailBackend(BaseEmailBackend):
@@ -10,6 +10,4 @@ class QueuedEmailBackend(BaseEmailBackend):
     """
 
     def send_messages(self, email_messages) -> int:
-        for message in email_messages:
-            queue_email(message)
-        return len(email_messages)
+        return len(queue_emails(list(email_messages)))

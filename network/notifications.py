@@ -22,7 +22,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from network.choices import Delivery, NotificationEmailState
 from network.members_area import forget_members_area
-from network.models import Notification, User
+from network.models import DigestCursor, Notification, User
 from network.services.templated_mail import site_address
 from network.tasks_queue import queue_task
 
@@ -42,6 +42,7 @@ UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 UNSUBSCRIBE_MAX_AGE_SECONDS = 400 * 24 * 3600
 ALL_SCOPE = "all"
 DIGEST_BATCH = 500
+DIGEST_DELIVERIES = (Delivery.DAILY, Delivery.WEEKLY)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class UnsubscribeScope:
     prefix: str
     describe: Callable[[User, str], str]
     unsubscribe: Callable[[User, str], None]
+    # Optional, for digests: load what `describe` needs for many recipients and scopes in a few queries.
+    prime: Callable[[list[User], set[str]], None] | None = None
 
 
 _KINDS: dict[str, NotificationKind] = {}
@@ -86,11 +89,16 @@ def register_notification_kind(
 
 
 def register_unsubscribe_scope(
-    prefix: str, *, describe: Callable[[User, str], str], unsubscribe: Callable[[User, str], None]
+    prefix: str,
+    *,
+    describe: Callable[[User, str], str],
+    unsubscribe: Callable[[User, str], None],
+    prime: Callable[[list[User], set[str]], None] | None = None,
 ) -> None:
     """Declare the scopes "<prefix>:<id>" of unsubscribe links: `describe` names what the person stops receiving
-    ("the forum Best practices"), `unsubscribe` stops it."""
-    _SCOPES[prefix] = UnsubscribeScope(prefix, describe, unsubscribe)
+    ("the forum Best practices"), `unsubscribe` stops it. A digest run calls `prime(users, scopes)` once per
+    batch of recipients when given, so that `describe` then finds what it needs without a query each."""
+    _SCOPES[prefix] = UnsubscribeScope(prefix, describe, unsubscribe, prime)
 
 
 def get_notification_kind(kind: str) -> NotificationKind | None:
@@ -126,10 +134,15 @@ def notify(
         raise ValueError(f"Unknown notification kind {kind!r}: register it with register_notification_kind().")
     if delivery not in Delivery.values:
         raise ValueError(f"Unknown delivery {delivery!r}.")
-    state = NotificationEmailState.NOT_NEEDED if delivery == Delivery.NONE else NotificationEmailState.PENDING
+    state = {
+        Delivery.NONE: NotificationEmailState.NOT_NEEDED,
+        Delivery.IMMEDIATE: NotificationEmailState.PENDING,
+    }.get(delivery, NotificationEmailState.IN_DIGEST)
     try:
         # A savepoint: a duplicate event must not break the caller's transaction.
         with transaction.atomic():
+            if delivery in DIGEST_DELIVERIES:
+                _hold_digest_cursor(recipient.pk, delivery)
             notification = Notification.objects.create(
                 recipient=recipient,
                 kind=kind,
@@ -150,6 +163,22 @@ def notify(
     if delivery == Delivery.IMMEDIATE:
         queue_task("network.tasks.send_notification_email", notification.pk)
     return notification
+
+
+def _hold_digest_cursor(recipient_id: int, delivery: str) -> None:
+    """Lock her digest cursor (creating it) and mark it pending, before her notification gets its id: a
+    digest run holding the same lock has then seen every id below what it records as sent."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(DigestCursor._meta.db_table)
+    with connection.cursor() as cursor:
+        # ON CONFLICT … WHERE locks the row even when it is already pending (and then writes nothing).
+        cursor.execute(
+            f"INSERT INTO {table} (recipient_id, delivery, sent_through_id, has_pending) "  # noqa: S608 -- model table
+            f"VALUES (%s, %s, 0, TRUE) ON CONFLICT (recipient_id, delivery) "
+            f"DO UPDATE SET has_pending = TRUE WHERE NOT {table}.has_pending",
+            [recipient_id, delivery],
+        )
 
 
 def unread_notification_count(user) -> int:
@@ -289,6 +318,10 @@ def _item(user: User, notification: Notification, *, describe: bool = False) -> 
 
 
 def _send(user: User, template: str, context: dict, *, scope: str, reply_to: str = "") -> None:
+    _message(user, template, context, scope=scope, reply_to=reply_to).send()
+
+
+def _message(user: User, template: str, context: dict, *, scope: str, reply_to: str = "") -> EmailMessage:
     context = {
         "site_name": settings.WAGTAIL_SITE_NAME,
         "notifications_url": site_address() + reverse("network:notifications"),
@@ -297,9 +330,9 @@ def _send(user: User, template: str, context: dict, *, scope: str, reply_to: str
     }
     subject = " ".join(render_to_string(f"network/email/{template}_subject.txt", context).split())
     body = render_to_string(f"network/email/{template}_body.txt", context)
-    EmailMessage(
+    return EmailMessage(
         subject, body, None, [user.email], reply_to=[reply_to] if reply_to else None, headers=_headers(user, scope)
-    ).send()
+    )
 
 
 def send_notification_email(notification_id: int) -> bool:
@@ -343,21 +376,24 @@ DIGEST_SCOPES_SHOWN = 10
 
 
 def send_notification_digests(*, frequency: str, now: datetime | None = None) -> int:
-    """Email each recipient one digest of her pending notifications of this delivery (DAILY or WEEKLY).
+    """Email each recipient one digest of her notifications of this delivery (DAILY or WEEKLY) created since
+    her last digest, up to `now`. Returns the number of digests sent.
 
-    Those whose target she may no longer read are dropped (state "skipped"); the rest are listed and marked
-    sent in the transaction that stores the emails, so a second run sends nothing again. Set-based, by batches
-    of DIGEST_BATCH recipients: their rows claimed in one UPDATE … RETURNING, the access check once per kind
-    for the whole batch (`visible_targets_of_many`), one update for the skipped rows, then one email per
-    recipient. Returns the number of digests sent.
+    Those whose target she may no longer read are left out. Set-based, by batches of DIGEST_BATCH
+    recipients: their digest cursors locked, their notifications after the cursors read in one query (only
+    what the access check needs), the access check once per kind for the whole batch
+    (`visible_targets_of_many`), the listed items' text read for the newest DIGEST_ITEMS_SHOWN only, one
+    email per recipient and one update of the cursors, in the transaction that stores the emails: a second
+    run sends nothing again, and a run writes one row per recipient however many notifications waited.
     """
-    if frequency not in (Delivery.DAILY, Delivery.WEEKLY):
+    if frequency not in DIGEST_DELIVERIES:
         raise ValueError(f"No digest for delivery {frequency!r}.")
     now = now or timezone.now()
-    pending = Notification.objects.filter(
-        delivery=frequency, email_state=NotificationEmailState.PENDING, created_at__lte=now
+    recipient_ids = list(
+        DigestCursor.objects.filter(delivery=frequency, has_pending=True)
+        .order_by("recipient_id")
+        .values_list("recipient_id", flat=True)
     )
-    recipient_ids = sorted(set(pending.values_list("recipient_id", flat=True)))
     site = site_address()
     sent = 0
     for start in range(0, len(recipient_ids), DIGEST_BATCH):
@@ -370,9 +406,6 @@ class _DigestRow:
     pk: int
     kind: str
     target_id: str
-    title: str
-    text: str
-    url: str
     unsubscribe_scope: str
 
 
@@ -399,8 +432,31 @@ def _visible_in_batch(users: list[User], rows_by_user: dict[int, list[_DigestRow
     return visible
 
 
-def _digest_item(row, site: str) -> dict:
-    return {"title": row.title, "text": row.text, "url": site + row.url}
+DIGEST_TEXT_CHARACTERS = 300
+
+
+def _digest_item(row: tuple, site: str) -> dict:
+    title, text, url = row
+    if len(text) > DIGEST_TEXT_CHARACTERS:
+        text = text[: DIGEST_TEXT_CHARACTERS - 1].rstrip() + "…"
+    return {"title": title, "text": text, "url": site + url}
+
+
+def _prime_digest_scopes(users: list[User], listed_by_user: dict[int, list[_DigestRow]]) -> None:
+    by_prefix: dict[str, tuple[list[User], set[str]]] = defaultdict(lambda: ([], set()))
+    for user in users:
+        prefixes = set()
+        for row in listed_by_user.get(user.pk, ()):
+            if row.unsubscribe_scope:
+                prefix = row.unsubscribe_scope.split(":", 1)[0]
+                by_prefix[prefix][1].add(row.unsubscribe_scope)
+                prefixes.add(prefix)
+        for prefix in prefixes:
+            by_prefix[prefix][0].append(user)
+    for prefix, (scope_users, scopes) in by_prefix.items():
+        registered = _SCOPES.get(prefix)
+        if registered is not None and registered.prime is not None:
+            registered.prime(scope_users, scopes)
 
 
 def _digest_scopes(user: User, listed: list) -> list[dict]:
@@ -414,76 +470,107 @@ def _digest_scopes(user: User, listed: list) -> list[dict]:
     ][:DIGEST_SCOPES_SHOWN]
 
 
-def _claim_digest_rows(recipient_ids: list[int], frequency: str, now: datetime) -> dict[int, list[_DigestRow]]:
-    """Mark these recipients' pending rows sent and return them, newest first, in one UPDATE … RETURNING: the
-    claim is the lock (a second run at the same moment waits on these rows, then finds nothing pending), and
-    a million rows are written once, not locked and then written."""
+def _read_digest_rows(cursors: dict[int, DigestCursor], frequency: str, now: datetime) -> dict[int, list[_DigestRow]]:
+    """These recipients' notifications after their (locked) cursors, newest first: only the columns the
+    access check and the unsubscribe links need, for what may be a million rows."""
     from django.db import connection
 
-    def column(name: str) -> str:
-        return connection.ops.quote_name(Notification._meta.get_field(name).column)
+    def column(model, name: str) -> str:
+        return connection.ops.quote_name(model._meta.get_field(name).column)
 
-    fields = ("id", "recipient", "kind", "target_id", "title", "text", "url", "unsubscribe_scope", "created_at")
+    notification = connection.ops.quote_name(Notification._meta.db_table)
+    cursor_table = connection.ops.quote_name(DigestCursor._meta.db_table)
+    fields = ("id", "recipient", "kind", "target_id", "unsubscribe_scope")
     sql = (
-        f"UPDATE {connection.ops.quote_name(Notification._meta.db_table)} "  # noqa: S608 -- identifiers from the model
-        f"SET {column('email_state')} = %s, {column('emailed_at')} = %s "
-        f"WHERE {column('delivery')} = %s AND {column('email_state')} = %s AND {column('created_at')} <= %s "
-        f"AND {column('recipient')} IN ({', '.join(['%s'] * len(recipient_ids))}) "
-        f"RETURNING {', '.join(column(name) for name in fields)}"
+        f"SELECT {', '.join('n.' + column(Notification, name) for name in fields)} "  # noqa: S608 -- model columns
+        f"FROM {notification} n JOIN {cursor_table} c ON c.recipient_id = n.{column(Notification, 'recipient')} "
+        f"AND c.delivery = n.{column(Notification, 'delivery')} "
+        f"WHERE c.delivery = %s AND c.id IN ({', '.join(['%s'] * len(cursors))}) "
+        f"AND n.{column(Notification, 'id')} > c.sent_through_id AND n.{column(Notification, 'created_at')} <= %s"
     )
-    params = [NotificationEmailState.SENT, timezone.now(), frequency, NotificationEmailState.PENDING, now]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *recipient_ids])
-        claimed = cursor.fetchall()
-    claimed.sort(key=lambda row: (row[-1], row[0]), reverse=True)
+    with connection.cursor() as db:
+        db.execute(sql, [frequency, *(cursor.pk for cursor in cursors.values()), now])
+        rows = db.fetchall()
+    rows.sort(key=lambda row: row[0], reverse=True)
     rows_by_user: dict[int, list[_DigestRow]] = defaultdict(list)
-    for pk, recipient_id, *rest, _created_at in claimed:
+    for pk, recipient_id, *rest in rows:
         rows_by_user[recipient_id].append(_DigestRow(pk, *rest))
     return rows_by_user
 
 
+def _advance_cursors(cursors: dict[int, DigestCursor]) -> None:
+    """Move each cursor past what this run read (its newest row); still pending only when something newer
+    than the run's `now` waits after it."""
+    from django.db import connection
+
+    for cursor in cursors.values():
+        cursor.last_sent_at = timezone.now()
+    DigestCursor.objects.bulk_update(list(cursors.values()), ["sent_through_id", "last_sent_at"])
+    notification = connection.ops.quote_name(Notification._meta.db_table)
+    table = connection.ops.quote_name(DigestCursor._meta.db_table)
+    with connection.cursor() as db:
+        db.execute(
+            f"UPDATE {table} SET has_pending = EXISTS (SELECT 1 FROM {notification} n "  # noqa: S608 -- model tables
+            f"WHERE n.recipient_id = {table}.recipient_id AND n.delivery = {table}.delivery "
+            f"AND n.id > {table}.sent_through_id) "
+            f"WHERE id IN ({', '.join(['%s'] * len(cursors))})",
+            [cursor.pk for cursor in cursors.values()],
+        )
+
+
 def _send_digests(recipient_ids: list[int], frequency: str, now: datetime, site: str) -> int:
     with transaction.atomic():
-        rows_by_user = _claim_digest_rows(recipient_ids, frequency, now)
-        if not rows_by_user:
+        # The lock `notify` also takes, in the same order (by recipient): no deadlock, no id slipping past.
+        cursors = {
+            cursor.recipient_id: cursor
+            for cursor in DigestCursor.objects.select_for_update()
+            .filter(delivery=frequency, recipient_id__in=recipient_ids, has_pending=True)
+            .order_by("recipient_id")
+        }
+        if not cursors:
             return 0
-        users = [user for user in User.objects.filter(pk__in=list(rows_by_user)).order_by("pk")]
+        rows_by_user = _read_digest_rows(cursors, frequency, now)
+        for recipient_id, rows in rows_by_user.items():
+            cursors[recipient_id].sent_through_id = rows[0].pk  # newest first
+        users = list(User.objects.filter(pk__in=list(rows_by_user)).order_by("pk"))
         receiving = [user for user in users if _may_receive_email(user)]
         visible = _visible_in_batch(receiving, rows_by_user)
-        skipped: list[int] = []
         listed_by_user: dict[int, list[_DigestRow]] = {}
-        for user in users:
-            rows = rows_by_user[user.pk]
-            if user.pk not in visible:
-                skipped += [row.pk for row in rows]
-                continue
+        for user in receiving:
             readable = visible[user.pk]
-            listed = [row for row in rows if not row.target_id or row.target_id in readable[row.kind]]
-            skipped += [row.pk for row in rows if row.target_id and row.target_id not in readable[row.kind]]
+            listed = [row for row in rows_by_user[user.pk] if not row.target_id or row.target_id in readable[row.kind]]
             if listed:
                 listed_by_user[user.pk] = listed
-        if skipped:
-            Notification.objects.filter(pk__in=skipped).update(
-                email_state=NotificationEmailState.SKIPPED, emailed_at=None
+        shown_ids = [row.pk for listed in listed_by_user.values() for row in listed[:DIGEST_ITEMS_SHOWN]]
+        texts = {
+            pk: (title, text, url)
+            for pk, title, text, url in Notification.objects.filter(pk__in=shown_ids).values_list(
+                "pk", "title", "text", "url"
             )
-        if not listed_by_user:
-            return 0
+        }
+        _prime_digest_scopes(users, listed_by_user)
+        messages = []
         for user in users:
             listed = listed_by_user.get(user.pk)
             if not listed:
                 continue
             with notification_language(user):
-                _send(
-                    user,
-                    "notification_digest",
-                    {
-                        "items": [_digest_item(row, site) for row in listed[:DIGEST_ITEMS_SHOWN]],
-                        "more": max(len(listed) - DIGEST_ITEMS_SHOWN, 0),
-                        "scopes": _digest_scopes(user, listed),
-                        "count": len(listed),
-                        "weekly": frequency == Delivery.WEEKLY,
-                        "user": user,
-                    },
-                    scope=ALL_SCOPE,
+                messages.append(
+                    _message(
+                        user,
+                        "notification_digest",
+                        {
+                            "items": [_digest_item(texts[row.pk], site) for row in listed[:DIGEST_ITEMS_SHOWN]],
+                            "more": max(len(listed) - DIGEST_ITEMS_SHOWN, 0),
+                            "scopes": _digest_scopes(user, listed),
+                            "count": len(listed),
+                            "weekly": frequency == Delivery.WEEKLY,
+                            "user": user,
+                        },
+                        scope=ALL_SCOPE,
+                    )
                 )
+        # One connection for the batch: the queued backend stores the emails in one insert.
+        get_connection().send_messages(messages)
+        _advance_cursors(cursors)
     return len(listed_by_user)

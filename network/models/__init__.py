@@ -15,7 +15,7 @@ from network.models.email import OutboundEmail
 from network.models.imports import MemberImport
 from network.models.membership import CategoryChange, ConsentRecord, MembershipApplication, RenewalReminder
 from network.models.messaging import MemberMessage
-from network.models.notifications import Notification
+from network.models.notifications import DigestCursor, Notification
 
 __all__ = [
     "AuditEntry",
@@ -31,6 +31,7 @@ __all__ = [
     "MembershipApplication",
     "Mission",
     "MissionService",
+    "DigestCursor",
     "Notification",
     "OutboundEmail",
     "RenewalReminder",

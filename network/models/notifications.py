@@ -40,9 +40,40 @@ class Notification(models.Model):
         indexes = [
             # The header's unread count on every signed-in page.
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
-            # The digests: pending notifications of one delivery.
-            models.Index(fields=["delivery", "email_state"], name="notification_digest"),
+            # The digests: one recipient's notifications of one delivery after her digest cursor.
+            models.Index(fields=["recipient", "delivery", "id"], name="notification_digest"),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} → {self.recipient_id}"
+
+
+class DigestCursor(models.Model):
+    """How far one person's daily (or weekly) digests have gone: every notification of that delivery with an
+    id up to `sent_through_id` went out in a digest (or was left out, its target no longer hers to read).
+
+    Like Discourse's per-user digest timestamp, a digest run writes one row per recipient, not one per
+    notification: a day of 500 posts for 2,000 members is 2,000 small updates instead of a million.
+    `has_pending` lists who has something waiting without scanning the notifications. `notify` locks this
+    row before it inserts a digest notification and the digest locks it before it reads them, so no
+    notification can get an id below the cursor after the digest has read past it.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_cursors")
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+    sent_through_id = models.BigIntegerField(default=0)
+    has_pending = models.BooleanField(default=False)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "delivery"], name="digest_cursor_once_per_delivery"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["delivery", "recipient"], name="digest_cursor_pending", condition=models.Q(has_pending=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delivery} digest of {self.recipient_id} through {self.sent_through_id}"

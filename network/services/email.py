@@ -16,13 +16,12 @@ logger = logging.getLogger(__name__)
 MAX_EMAIL_ATTEMPTS = 5
 
 
-def queue_email(message: EmailMessage) -> OutboundEmail:
-    """Store one message and hand it to a Celery worker once the surrounding transaction commits."""
+def _stored(message: EmailMessage) -> OutboundEmail:
     html_body = ""
     for content, mimetype in getattr(message, "alternatives", []):
         if mimetype == "text/html":
             html_body = content
-    email = OutboundEmail.objects.create(
+    return OutboundEmail(
         subject=str(message.subject),
         from_email=str(message.from_email or settings.DEFAULT_FROM_EMAIL),
         to=list(message.to),
@@ -33,8 +32,19 @@ def queue_email(message: EmailMessage) -> OutboundEmail:
         body=str(message.body),
         html_body=html_body,
     )
-    queue_task("network.tasks.deliver_email", email.pk)
-    return email
+
+
+def queue_email(message: EmailMessage) -> OutboundEmail:
+    """Store one message and hand it to a Celery worker once the surrounding transaction commits."""
+    return queue_emails([message])[0]
+
+
+def queue_emails(messages: list[EmailMessage]) -> list[OutboundEmail]:
+    """Store these messages in one insert; each goes to a Celery worker once the transaction commits."""
+    emails = OutboundEmail.objects.bulk_create([_stored(message) for message in messages])
+    for email in emails:
+        queue_task("network.tasks.deliver_email", email.pk)
+    return emails
 
 
 def deliver_queued_email(email_id: int) -> bool:
