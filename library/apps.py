@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +13,7 @@ class LibraryConfig(AppConfig):
         from search.registry import SearchSource, register_source
 
         signals.connect()
+        post_migrate.connect(signals.grant_editors_document_permissions, sender=self)
         register_source(
             SearchSource(
                 kind="document",

@@ -135,6 +135,7 @@ class Document(AbstractDocument):
     class Meta(AbstractDocument.Meta):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
+        permissions = [("choose_document", "Can choose document")]
         indexes = [models.Index(fields=["access_level", "is_restricted"], name="library_doc_access_idx")]
 
     def clean(self):

@@ -2,6 +2,7 @@
 A document the viewer may not open answers 404, the same as one that does not exist."""
 
 from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -84,3 +85,24 @@ def document_preview(request, pk: int):
     return file_response(
         document.preview, filename=f"preview-{document.pk}.png", extension="png", public=document.is_public
     )
+
+
+def wagtail_document(request, document_id: str, document_filename: str):
+    """Wagtail's document URL (/documents/<id>/<name>, what `document.url` and rich-text links give), served
+    as the library serves: Wagtail's collection restrictions and hooks first, then the library's policy."""
+    from wagtail import hooks
+    from wagtail.documents.models import document_served
+
+    document = queries.get_document_for_user(request.user, int(document_id))
+    if document.filename != document_filename:
+        raise Http404
+    for hook in hooks.get_hooks("before_serve_document"):
+        result = hook(document, request)
+        if isinstance(result, HttpResponseBase):
+            return result
+    document_served.send(sender=type(document), instance=document, request=request)
+    response = file_response(
+        document.file, filename=document.download_name, extension=document.file_extension, public=document.is_public
+    )
+    services.record_download(document, actor=request.user)
+    return response
