@@ -25,3 +25,12 @@ def active(db):
 @pytest.fixture
 def community(db):
     return community_member().user
+
+
+@pytest.fixture(autouse=True)
+def _private_files_in_tmp(tmp_path, monkeypatch):
+    """Library files of a test go to its own folder, not the checkout's var/private."""
+    from network.models.accounts import private_storage
+
+    monkeypatch.setattr(private_storage, "location", str(tmp_path / "private"))
+    monkeypatch.setattr(private_storage, "base_location", str(tmp_path / "private"))
