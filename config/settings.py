@@ -215,6 +215,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # --- forums: Message-IDs of replies by email are kept 30 days to recognise a message delivered twice ---
     "purge-inbound-emails": {"task": "forums.tasks.purge_inbound_emails", "schedule": 24 * 3600},
+    # --- library: text extraction whose task never reached a worker ---
+    "resume-pending-extractions": {"task": "library.tasks.resume_pending_extractions", "schedule": 15 * 60},
     # --- campaigns ---
     # Hourly: today's snapshot row follows the platform within the hour (still one row per target and day);
     # the first run after midnight completes the previous day.
@@ -370,6 +372,20 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 # image where it cannot be reached. Wagtail falls back to its own default avatar (a static file).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# --- Document library (library/) ------------------------------------------------------------------
+# Documents are library.Document: private files, access levels, versions, extracted text (README "Library").
+WAGTAILDOCS_DOCUMENT_MODEL = "library.Document"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "library.forms.DocumentAdminForm"
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "txt", "png", "jpg", "jpeg"]
+LIBRARY_MAX_UPLOAD_BYTES = int(env("LIBRARY_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+# A zip (DOCX, XLSX, PPTX, ODT) is refused when its declared content is larger than this, expands more than
+# LIBRARY_ZIP_MAX_RATIO times its compressed size, or holds more than LIBRARY_ZIP_MAX_MEMBERS files.
+LIBRARY_ZIP_MAX_UNCOMPRESSED_BYTES = int(env("LIBRARY_ZIP_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024)))
+LIBRARY_ZIP_MAX_RATIO = int(env("LIBRARY_ZIP_MAX_RATIO", "100"))
+LIBRARY_ZIP_MAX_MEMBERS = int(env("LIBRARY_ZIP_MAX_MEMBERS", "2000"))
+# Behind nginx: files are handed over with X-Accel-Redirect to this internal location (e.g. "/protected/"),
+# which maps to PRIVATE_MEDIA_ROOT. Empty: Django streams the file itself.
+LIBRARY_X_ACCEL_REDIRECT_PREFIX = env("LIBRARY_X_ACCEL_REDIRECT_PREFIX")
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 ANONYMOUS_PAGE_CACHE_SECONDS = int(env("ANONYMOUS_PAGE_CACHE_SECONDS", "600"))

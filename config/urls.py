@@ -4,7 +4,6 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.documents import urls as wagtaildocs_urls
 
 from campaigns import urls as campaign_urls
 from cms import views as cms_views
@@ -19,7 +18,8 @@ urlpatterns = [
     # Wagtail's own login form would skip allauth's second factor: every admin login goes through allauth.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", include(wagtailadmin_urls)),
-    path("documents/", include(wagtaildocs_urls)),
+    # Wagtail's document URLs, each file served through the library's access policy (library/urls_documents.py).
+    path("documents/", include("library.urls_documents")),
     path("sitemap.xml", cms_views.sitemap, name="sitemap"),
     path("robots.txt", cms_views.robots_txt, name="robots_txt"),
     path("forums/inbound-email/", include("forums.urls_inbound")),

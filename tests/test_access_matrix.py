@@ -48,6 +48,8 @@ from campaigns.models import CampaignContributor
 from cms.models import FeaturedMember, StandardPage
 from forums import services as forum_services
 from forums.models import Forum
+from library import services as library_services
+from library.models import Topic
 from network.choices import AccessLevel, Delivery, ImportState, MemberCategory, StaffRole, Visibility
 from network.models import AuditEntry, Member, MemberImport, MemberMessage
 from network.notifications import notify, unsubscribe_url
@@ -55,6 +57,7 @@ from network.services import community
 from tests.factories import MemberFactory
 from tests.factories.campaigns import CampaignFactory, RecordedValueFactory, StatisticSeriesFactory, TargetFactory
 from tests.factories.cms import make_document, publish_child
+from tests.factories.library import make_library_document
 from tests.factories.staff import ApplicationFactory, make_staff
 
 # --- roles ---------------------------------------------------------------------------------------------------
@@ -103,6 +106,14 @@ MEMBERS_CAMPAIGN_READERS = ("members", "administrator", "editor")  # can_view_ca
 FORUM_MODERATORS = ("moderator", "administrator")  # forums.permissions.is_forum_moderator: every forum
 FORUM_READERS = ("community", *FORUM_MODERATORS)  # the Community of Practice forum
 GROUP_READERS = ("honorary", *FORUM_MODERATORS)  # the working group's forum (granted to the honorary member)
+LIBRARY_MANAGERS = ("administrator", "editor")  # library.permissions.can_manage_library: every document
+# Who opens each library document of the world (library/permissions.py), by its marker.
+LIBRARY_READERS = {
+    "library_members": ("members", *LIBRARY_MANAGERS),
+    "library_network": ("network", *LIBRARY_MANAGERS),
+    "library_community": ("community", *LIBRARY_MANAGERS),
+    "library_granted": ("honorary", *LIBRARY_MANAGERS),  # granted to the working group, at "members" level
+}
 
 # --- markers: values that may appear only where the role may see them -----------------------------------------
 
@@ -117,6 +128,10 @@ MARKERS = {
     "community_page": "Community-Page-Okapi",  # … of a Community of Practice page
     "forum_post": "Forum-Post-Pangolin",  # a topic of a Community of Practice forum
     "group_post": "Group-Post-Gecko",  # a topic of a working group's restricted forum (the honorary member's)
+    "library_members": "Library-Members-Mole",  # the summary of a members-only library document
+    "library_network": "Library-Network-Newt",  # … of a network-only document
+    "library_community": "Library-Community-Civet",  # … of a Community of Practice document
+    "library_granted": "Library-Granted-Tapir",  # … of a restricted document granted to the working group
 }
 STAFF_MEMBER_DATA = ("email", "hidden", "motivation")
 
@@ -267,6 +282,32 @@ FORUM_PAGE = forum_page()
 GROUP_PAGE = group_page()
 
 
+def library_reveals() -> dict[str, frozenset[str]]:
+    """Who may see each library document's marker (its summary, on the library's pages)."""
+    seen: dict[str, set[str]] = {}
+    for marker, readers in LIBRARY_READERS.items():
+        for role, found in reveal([marker], *readers).items():
+            seen.setdefault(role, set()).update(found)
+    return {role: frozenset(found) for role, found in seen.items()}
+
+
+def library_probes(template: str, *, with_marker: bool = False, public=PUBLIC_PAGE) -> list[Probe]:
+    """One probe per library document of the world (its readers get it, everyone else 404), one for the
+    public document, and one for an id that does not exist."""
+    probes = [probe(template.format(pk="{w.document.pk}"), public)]
+    for marker, readers in LIBRARY_READERS.items():
+        granted = ok_with(MARKERS[marker]) if with_marker else OK
+        probes.append(
+            probe(
+                template.format(pk=f"{{w.library[{marker}].pk}}"),
+                roles(everyone=NOT_FOUND, **dict.fromkeys(readers, granted)),
+                reveal([marker], *readers),
+            )
+        )
+    probes.append(probe(template.format(pk="999999"), roles(everyone=NOT_FOUND)))
+    return probes
+
+
 def restricted_page(slug: str, readers: str, marker: str) -> Probe:
     """A Wagtail page above "public" (cms/wagtail_hooks.py): anonymous visitors log in, signed-in people below
     its level get 403. Staff accounts have no membership category, so they are below every level."""
@@ -395,11 +436,20 @@ ENTRIES: list[Entry] = [
     ),
     # Uploaded public files, routed by Django only while settings.DEBUG is on when the URLconf loads.
     entry("^media/(?P<path>.*)$", "", probe("/media/no-such-file.png", roles(everyone=NOT_FOUND)), optional=True),
-    # Documents in the root collection have no privacy restriction: public.
+    # Wagtail's document URL, served by the library (library/urls_documents.py): a public document for everyone,
+    # a restricted one only for its readers: "not found" for the others, as for an id that does not exist.
     entry(
         r"documents/(\d+)/(.*)$",
         "wagtaildocs_serve",
         probe("/documents/{w.document.pk}/{w.document.filename}", PUBLIC_PAGE),
+        *(
+            probe(
+                f"/documents/{{w.library[{marker}].pk}}/{{w.library[{marker}].filename}}",
+                roles(everyone=NOT_FOUND, **dict.fromkeys(readers, OK)),
+            )
+            for marker, readers in LIBRARY_READERS.items()
+        ),
+        probe("/documents/999999/guess.pdf", roles(everyone=NOT_FOUND)),
     ),
     entry(
         "documents/authenticate_with_password/<int:restriction_id>/",
@@ -765,6 +815,34 @@ ENTRIES: list[Entry] = [
         "forums:forum_delivery",
         probe("/en/forums/working-group/follow/", forum_page(POST_ONLY)),
     ),
+    # --- library/urls.py: a document someone may not open is "not found", its files too ---
+    entry(
+        "en/library/",
+        "library:home",
+        probe("/en/library/", PUBLIC_PAGE, library_reveals()),
+        probe("/en/library/?year=abc&topic=%27%3B--&page=x", PUBLIC_PAGE, library_reveals()),
+    ),
+    entry(
+        "en/library/<int:pk>/",
+        "library:document_detail",
+        *library_probes("/en/library/{pk}/", with_marker=True),
+    ),
+    entry("en/library/<int:pk>/download/", "library:document_download", *library_probes("/en/library/{pk}/download/")),
+    entry(
+        "en/library/<int:pk>/versions/<int:number>/download/",
+        "library:version_download",
+        *library_probes("/en/library/{pk}/versions/1/download/"),
+        probe("/en/library/{w.document.pk}/versions/9/download/", roles(everyone=NOT_FOUND)),
+    ),
+    entry(
+        "en/library/<int:pk>/preview.png",
+        "library:document_preview",
+        *library_probes(
+            # The public document's file is not a real PDF: no preview was drawn, for anyone.
+            "/en/library/{pk}/preview.png",
+            public=roles(everyone=NOT_FOUND),
+        ),
+    ),
     # --- cms/urls.py ---
     entry("en/feeds/stories/rss/", "cms:stories_rss", probe("/en/feeds/stories/rss/", PUBLIC_PAGE)),
     entry("en/feeds/stories/atom/", "cms:stories_atom", probe("/en/feeds/stories/atom/", PUBLIC_PAGE)),
@@ -1074,6 +1152,8 @@ ENTRIES: list[Entry] = [
         staff_view(*CAMPAIGN_EDITORS),
         reveal(["inner_campaign"], *CAMPAIGN_EDITORS),
     ),
+    # --- library topics (library/viewsets.py): editors and administrators ---
+    *model_viewset("library_topics", "library_topics", "{w.topic.pk}", LIBRARY_MANAGERS, view_only=False),
     # --- featured members (cms/wagtail_hooks.py): the editors who nominate contributors for the spotlight
     # review and publish them (can_nominate_for_spotlight); nominations arrive as drafts ---
     *snippet_routes(
@@ -1118,8 +1198,8 @@ FAMILY_RULES = [
 
 # --- the routes ------------------------------------------------------------------------------------------------
 
-OWN_MODULES = ("config.", "network.", "cms.", "forums.", "mentoring.", "search.")
-OWN_APPS = {"network", "cms", "forums", "mentoring", "search"}
+OWN_MODULES = ("config.", "network.", "cms.", "forums.", "library.", "mentoring.", "search.")
+OWN_APPS = {"network", "cms", "forums", "library", "mentoring", "search"}
 
 
 @dataclass(frozen=True)
@@ -1346,6 +1426,26 @@ def test_every_route_answers_the_role_as_the_policy_says(client, world, role, ca
 # --- the world: one of everything, made through the services as people would ---------------------------------
 
 
+def library_documents(working_group: Group) -> dict:
+    """A library document per access level, its marker in its summary, and one restricted to the working group;
+    text and preview extracted (as the worker does once the upload commits)."""
+    levels = {
+        "library_members": (AccessLevel.MEMBERS, False),
+        "library_network": (AccessLevel.NETWORK, False),
+        "library_community": (AccessLevel.COMMUNITY, False),
+        "library_granted": (AccessLevel.MEMBERS, True),
+    }
+    made = {}
+    for marker, (level, restricted) in levels.items():
+        document = make_library_document(
+            marker.replace("_", " ").title(), level=level, is_restricted=restricted, summary=MARKERS[marker]
+        )
+        library_services.extract_document_text(document.pk, 1)
+        made[marker] = document
+    library_services.grant_document_access(made["library_granted"], working_group, actor=None, reason="Working group")
+    return made
+
+
 @pytest.fixture
 def world(site, settings, tmp_path, monkeypatch) -> SimpleNamespace:
     """The roles' accounts and one object of each kind the URLs take, owned by someone else where it matters."""
@@ -1490,6 +1590,8 @@ def world(site, settings, tmp_path, monkeypatch) -> SimpleNamespace:
         ),
         featured=featured_member(),
         document=make_document(),
+        library=library_documents(group),
+        topic=Topic.objects.order_by("pk").first(),
         audit_entry=AuditEntry.objects.filter(subject_label__icontains="quokka").order_by("pk").first(),
         pages={
             "public": page("open-page", AccessLevel.PUBLIC),

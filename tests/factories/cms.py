@@ -10,6 +10,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
 from cms.models import ContactFormField, ContactPage
+from network.choices import AccessLevel
 
 
 def publish_child(parent: Page, model: type[Page], **fields) -> Page:
@@ -41,7 +42,10 @@ def make_image(title: str = "Test image", size: tuple[int, int] = (640, 360)):
 
 
 def make_document(title: str = "Annual report"):
-    document = get_document_model()(title=title, file=ContentFile(b"%PDF-1.4 test", name="report.pdf"))
+    # Public, as documents were before the library (library.Document defaults to members only).
+    document = get_document_model()(
+        title=title, file=ContentFile(b"%PDF-1.4 test", name="report.pdf"), access_level=AccessLevel.PUBLIC
+    )
     document.save()
     return document
 
