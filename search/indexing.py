@@ -52,6 +52,8 @@ def queue_refresh(kind: str, pks: Iterable[int]) -> None:
 
 
 def _changed(instance) -> None:
+    if type(instance).__module__ == "__fake__":  # a historical model: a data migration is running
+        return
     for kind, function in _watchers_for(type(instance)):
         try:
             pks = list(function(instance))

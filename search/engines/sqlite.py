@@ -31,6 +31,7 @@ from .text import MARK_END, MARK_START, WORD, page_window, query_words, safe_hig
 
 BATCH = 400
 TITLE_WEIGHT = 10.0
+TITLE_BOOST = 1.0  # added when every word is in the title (bm25 alone is ~0 on a tiny index)
 
 
 def fts_string(word: str) -> str:
@@ -156,7 +157,7 @@ class SqliteEngine:
         where, params = self._where(match_expression(words), viewer, filters)
         sql = (
             "SELECT e.id, bm25(search_fts, %s, 1.0, 0.5), e.date, e.kind, e.document_type, e.topics, e.language, "
-            "e.year FROM search_fts JOIN search_searchindexentry e ON e.id = search_fts.rowid WHERE " + where
+            "e.year, e.title FROM search_fts JOIN search_searchindexentry e ON e.id = search_fts.rowid WHERE " + where
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [TITLE_WEIGHT, *params])
@@ -169,8 +170,12 @@ class SqliteEngine:
         rows = self._matches(words, query.viewer, query.filters)
         counters: dict[str, Counter] = {name: Counter() for name in FACETS}
         scored = []
-        for row_id, bm25, date, kind, document_type, topics, language, year in rows:
-            scored.append((-bm25 * recency(date), row_id))
+        wanted = [(fold(word), stem(word)) for word in words]
+        for row_id, bm25, date, kind, document_type, topics, language, year, title in rows:
+            title_words = {fold(word) for word in WORD.findall(title)}
+            title_stems = {stem(word) for word in title_words}
+            in_title = all(word in title_words or stemmed in title_stems for word, stemmed in wanted)
+            scored.append(((-bm25 + (TITLE_BOOST if in_title else 0.0)) * recency(date), row_id))
             for name, value in (("kind", kind), ("document_type", document_type), ("language", language)):
                 if value:
                     counters[name][value] += 1
