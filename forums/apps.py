@@ -7,6 +7,7 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Forums")
 
     def ready(self) -> None:
-        from forums import notifications
+        from forums import notifications, search
 
         notifications.register()
+        search.register_search_source()

@@ -66,3 +66,65 @@ def visible_topic_ids(user, topic_ids: list[int]) -> set[int]:
     """Of these topics (search hits), those the user may open now."""
     topics = permissions.filter_topics_for_user(user, Topic.objects.filter(pk__in=topic_ids))
     return set(topics.values_list("pk", flat=True))
+
+
+# --- the site search's source (registered in forums/apps.py) ------------------------------------------------
+
+
+def topic_entries(pks=None):
+    """`SearchEntry` per indexable topic: a forum needs at least the members' level to be read, and a working
+    group's forum is restricted to the people and groups granted `forums.read_forum` on it."""
+    from datetime import datetime
+
+    from network.choices import AccessLevel
+    from search.engines.base import SearchEntry
+
+    topics = indexable_topics() if pks is None else Topic.objects.filter(pk__in=list(pks))
+    for document in topic_documents(topics.order_by("pk")):
+        updated = document["updated_at"]
+        date = datetime.fromisoformat(updated) if updated else None
+        yield SearchEntry(
+            key=document["id"],
+            kind=DOCUMENT_KIND,
+            url=document["url"],
+            title=document["title"],
+            body=document["body"],
+            date=date,
+            year=date.year if date else None,
+            access_level=max(int(AccessLevel.MEMBERS), document["access_level"]),
+            is_restricted=document["is_restricted"],
+            grants=tuple([f"g:{pk}" for pk in document["read_groups"]] + [f"u:{pk}" for pk in document["read_users"]]),
+        )
+
+
+def _topics_of_forum(forum: Forum) -> list[int]:
+    return list(Topic.objects.filter(forum=forum).values_list("pk", flat=True))
+
+
+def _topics_of_grant(grant) -> list[int]:
+    """A guardian grant (user or group) on a forum refreshes the forum's topics."""
+    if grant.content_type.model_class() is not Forum:
+        return []
+    return list(Topic.objects.filter(forum_id=grant.object_pk).values_list("pk", flat=True))
+
+
+def register_search_source() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from search.registry import SearchSource, register_source
+
+    register_source(
+        SearchSource(
+            kind=DOCUMENT_KIND,
+            label=_("Forum topics"),
+            entries=topic_entries,
+            watch={
+                "forums.Topic": lambda topic: [topic.pk],
+                "forums.Post": lambda post: [post.topic_id],
+                "forums.Forum": _topics_of_forum,
+                "guardian.GroupObjectPermission": _topics_of_grant,
+                "guardian.UserObjectPermission": _topics_of_grant,
+            },
+            all_pks=lambda: Topic.objects.order_by("pk").values_list("pk", flat=True),
+        )
+    )

@@ -15,7 +15,8 @@ that owns the content (in its `AppConfig.ready()`), so the search app never impo
 `entries(None)` yields every entry of the kind (a full rebuild); `entries(pks)` yields the entries of those objects
 that are still indexable — a pk it yields nothing for is removed from the index. `watch` maps a model label to a
 function giving, for a saved or deleted instance of that model, the pks of this kind to refresh (a forum post
-refreshes its topic); the search app queues those refreshes to Celery on commit.
+refreshes its topic); the search app queues those refreshes to Celery on commit. `all_pks` (optional) lists
+every pk of the kind in ascending order: `search_reindex` then indexes in chunks and can resume after a stop.
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -32,6 +33,8 @@ class SearchSource:
     label: str
     entries: EntriesFunction
     watch: dict[str, Callable[[object], Iterable[int]]] = field(default_factory=dict)
+    # Optional: every pk of this kind in ascending order, so `search_reindex --resume` can go on in chunks.
+    all_pks: Callable[[], Iterable[int]] | None = None
 
 
 _sources: dict[str, SearchSource] = {}

@@ -37,6 +37,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.utils import translation
@@ -856,6 +857,28 @@ ENTRIES: list[Entry] = [
             roles(everyone=Expect(200, lacks="community corner"), community=ok_with("community corner")),
             reveal(["community_page"], "community"),
         ),
+        # Forum topics: found by the Community of Practice (the forum's readers by level); the working group's
+        # topic by its group only. Staff hold no membership level: the search shows them neither.
+        probe(
+            "/en/search/?q=Pangolin",
+            roles(everyone=Expect(200, lacks=MARKERS["forum_post"]), community=ok_with(MARKERS["forum_post"])),
+            reveal(["forum_post"], "community"),
+        ),
+        probe(
+            "/en/search/?q=Gecko+plan",
+            roles(everyone=Expect(200, lacks=MARKERS["group_post"]), honorary=ok_with(MARKERS["group_post"])),
+            reveal(["group_post"], "honorary"),
+        ),
+        # Member profiles as the directory shows them: network members find the subject, nobody finds the rank
+        # she keeps private, and the facets, counts and suggestions of others show nothing of her.
+        probe(
+            "/en/search/?q=Sabine+Subject",
+            roles(everyone=Expect(200, lacks="Sabine Subject</a>"), network=ok_with("Sabine Subject</a>")),
+        ),
+        probe("/en/search/?q=Quokka", roles(everyone=Expect(200, lacks=MARKERS["hidden"]))),
+        probe("/en/search/?q=Quokk&kind=member&year=x&page=7", roles(everyone=Expect(200, lacks="Did you mean"))),
+        # The library's search: the same page, documents only.
+        probe("/en/search/?kind=document", roles(everyone=ok_with("Search the library"))),
     ),
     # --- Wagtail's front end (wagtail.urls): pages by access level (cms/wagtail_hooks.py) ---
     entry(
@@ -1561,7 +1584,7 @@ def world(site, settings, tmp_path, monkeypatch) -> SimpleNamespace:
         delivery=Delivery.NONE,
     )
 
-    return SimpleNamespace(
+    made = SimpleNamespace(
         forum_topic=forum_topic,
         forum_reply=forum_reply,
         group_topic=group_topic,
@@ -1600,3 +1623,6 @@ def world(site, settings, tmp_path, monkeypatch) -> SimpleNamespace:
             "community": page("community-corner", AccessLevel.COMMUNITY, "community_page"),
         },
     )
+    # The site search's index, as `search_reindex` builds it (on-commit refreshes do not run in these tests).
+    call_command("search_reindex", verbosity=0)
+    return made

@@ -1,0 +1,296 @@
+# ruff: noqa: S608 -- the SQL is assembled from constants and placeholders; every value travels as a parameter
+"""The PostgreSQL engine: full-text search over the denormalised `search_searchindexentry` table.
+
+- Matching: the user's words go through `plainto_tsquery` only (never `to_tsquery`/`websearch_to_tsquery`), in
+  the English, French and simple configurations (all with `unaccent`), OR-ed: an entry's `search_vector` holds
+  the stems of its own language, so a French entry is found by French stems, an English one by English stems.
+- The access rule of base.py sits in the WHERE of the one CTE everything else reads (hits, total, facets), so
+  nothing is filtered after paging and no count includes what the viewer may not see.
+- Ranking: `ts_rank_cd` (title weight A, body B) + a title boost when every word is in the title, times a
+  recency factor between 1 and 2.
+- Snippets: `ts_headline` with private-use markers, then HTML-escaped, then the markers become <mark>.
+- "Did you mean": for words the lexicon (search_searchterm) does not hold, the closest word by trigram
+  similarity; offered only when the viewer's own filtered search finds more with it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from django.db import connection, transaction
+
+from search.models import SearchIndexEntry
+
+from .base import FACETS, Hit, SearchEntry, SearchQuery, SearchResults, Viewer
+from .text import MARK_END, MARK_START, clean_text, page_window, query_words, safe_highlight
+
+TITLE_BOOST = 1.0
+BATCH = 1_000
+SIMILARITY = 0.35
+HEADLINE_OPTIONS = (
+    f'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "'
+)
+# Headlines read at most this much of a body: ts_headline parses the whole text it is given.
+HEADLINE_CHARACTERS = 60_000
+CONFIG_OF_ENTRY = (
+    "(CASE e.language WHEN 'fr' THEN 'fr_unaccent'::regconfig WHEN 'en' THEN 'en_unaccent'::regconfig "
+    "ELSE 'simple_unaccent'::regconfig END)"
+)
+TSQUERY = (
+    "(plainto_tsquery('en_unaccent', %(text)s) || plainto_tsquery('fr_unaccent', %(text)s)"
+    " || plainto_tsquery('simple_unaccent', %(text)s))"
+)
+UPDATE_FIELDS = [
+    "kind",
+    "url",
+    "title",
+    "body",
+    "language",
+    "date",
+    "document_type",
+    "topics",
+    "year",
+    "access_level",
+    "is_restricted",
+    "grants",
+    "updated_at",
+]
+
+
+def entry_row(entry: SearchEntry) -> SearchIndexEntry:
+    return SearchIndexEntry(
+        key=entry.key,
+        kind=entry.kind,
+        url=entry.url,
+        title=clean_text(entry.title)[:10_000],
+        body=clean_text(entry.body),
+        language=entry.language or "",
+        date=entry.date,
+        document_type=entry.document_type or "",
+        topics=list(entry.topics),
+        year=entry.year,
+        access_level=int(entry.access_level),
+        is_restricted=bool(entry.is_restricted),
+        grants=list(entry.grants),
+    )
+
+
+def upsert(rows: list[SearchIndexEntry]) -> None:
+    """Insert or replace by key, in one statement (PostgreSQL and SQLite both know ON CONFLICT)."""
+    # A key twice in one batch would make ON CONFLICT fail: the last one wins.
+    unique = list({row.key: row for row in rows}.values())
+    SearchIndexEntry.objects.bulk_create(
+        unique, update_conflicts=True, unique_fields=["key"], update_fields=UPDATE_FIELDS, batch_size=BATCH
+    )
+
+
+def batched(entries: Iterable[SearchEntry], size: int = BATCH) -> Iterable[list[SearchEntry]]:
+    batch: list[SearchEntry] = []
+    for entry in entries:
+        batch.append(entry)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def access_sql(viewer: Viewer) -> tuple[str, dict]:
+    """The access rule of base.py as SQL over alias `e`."""
+    return (
+        "e.access_level <= %(level)s AND (NOT e.is_restricted OR e.grants && %(grants)s::text[])",
+        {"level": int(viewer.level), "grants": sorted(viewer.grants)},
+    )
+
+
+def facet_sql(filters: dict[str, tuple[str, ...]]) -> tuple[str, dict]:
+    clauses, params = [], {}
+    for name in FACETS:
+        values = sorted({str(value) for value in filters.get(name, ()) if str(value)})
+        if not values:
+            continue
+        if name == "year":
+            years = [int(value) for value in values if value.isdigit() and len(value) <= 4]
+            clauses.append("e.year = ANY(%(f_year)s::int[])")
+            params["f_year"] = years
+        elif name == "topics":
+            clauses.append("e.topics && %(f_topics)s::text[]")
+            params["f_topics"] = values
+        else:
+            clauses.append(f"e.{name} = ANY(%(f_{name})s::text[])")
+            params[f"f_{name}"] = values
+    return "".join(f" AND {clause}" for clause in clauses), params
+
+
+class PostgresEngine:
+    name = "postgresql"
+
+    # -- writes
+
+    def index(self, entries: Iterable[SearchEntry]) -> int:
+        written = 0
+        for batch in batched(entries):
+            rows = [entry_row(entry) for entry in batch]
+            with transaction.atomic():
+                upsert(rows)
+                self._learn_words([row.key for row in rows])
+            written += len(rows)
+        return written
+
+    def _learn_words(self, keys: list[str]) -> None:
+        """Add the words of these entries' titles and body openings to the suggestion lexicon."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO search_searchterm (word)
+                SELECT DISTINCT w FROM search_searchindexentry e,
+                    unnest(tsvector_to_array(to_tsvector('simple', e.title || ' ' || left(e.body, 1500)))) AS w
+                WHERE e.key = ANY(%s) AND length(w) BETWEEN 3 AND 40 AND w ~ '^[[:alpha:]-]+$'
+                ON CONFLICT DO NOTHING
+                """,
+                [keys],
+            )
+
+    def delete(self, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        for start in range(0, len(keys), BATCH):
+            SearchIndexEntry.objects.filter(key__in=keys[start : start + BATCH]).delete()
+
+    def keys(self, kind: str) -> set[str]:
+        return set(SearchIndexEntry.objects.filter(kind=kind).values_list("key", flat=True))
+
+    def rebuild(self, entries: Iterable[SearchEntry], *, progress: Callable[[int], None] | None = None) -> int:
+        """One transaction: searches keep seeing the old index until the new one is complete."""
+        written = 0
+        with transaction.atomic():
+            SearchIndexEntry.objects.all().delete()
+            for batch in batched(entries):
+                written += self.index(batch)
+                if progress is not None:
+                    progress(written)
+        return written
+
+    # -- reads
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        words = query_words(query.text)
+        empty = SearchResults(hits=[], total=0, facets={name: [] for name in FACETS}, engine=self.name)
+        if not words:
+            return empty
+        text = " ".join(words)
+        total, page_ids, facets = self._match(text, query)
+        hits = self._hits(text, page_ids)
+        suggestion = self._suggestion(words, query.viewer, total) if total < 5 else ""
+        return SearchResults(hits=hits, total=total, facets=facets, suggestion=suggestion, engine=self.name)
+
+    def _where(self, query: SearchQuery) -> tuple[str, dict]:
+        access, params = access_sql(query.viewer)
+        facets, facet_params = facet_sql(query.filters)
+        return f"e.search_vector @@ {TSQUERY} AND {access}{facets}", {**params, **facet_params}
+
+    def _match(self, text: str, query: SearchQuery) -> tuple[int, list[tuple[int, float]], dict]:
+        """Total, the page's (id, score) and the facet counts, from one filtered set, in one statement."""
+        where, params = self._where(query)
+        offset, size = page_window(query.page, query.per_page)
+        params.update({"text": text, "offset": offset, "size": size, "boost": TITLE_BOOST})
+        sql = f"""
+            WITH matched AS MATERIALIZED (
+                SELECT e.id, e.kind, e.document_type, e.topics, e.language, e.year,
+                    (ts_rank_cd(e.search_vector, {TSQUERY}, 1)
+                        + CASE WHEN e.title_vector @@ {TSQUERY} THEN %(boost)s ELSE 0 END)
+                    * (CASE WHEN e.date IS NULL THEN 1.0 ELSE 1.0 + 1.0 / (1.0
+                        + greatest(0, extract(epoch FROM now() - e.date)) / (86400.0 * 730)) END) AS score
+                FROM search_searchindexentry e
+                WHERE {where}
+            )
+            SELECT
+                (SELECT count(*) FROM matched),
+                (SELECT coalesce(json_agg(json_build_array(id, score)), '[]') FROM (
+                    SELECT id, score FROM matched ORDER BY score DESC, id LIMIT %(size)s OFFSET %(offset)s
+                ) AS page),
+                (SELECT coalesce(json_agg(json_build_array(facet, value, n)), '[]') FROM (
+                    SELECT CASE WHEN GROUPING(kind) = 0 THEN 'kind'
+                                WHEN GROUPING(document_type) = 0 THEN 'document_type'
+                                WHEN GROUPING(language) = 0 THEN 'language' ELSE 'year' END AS facet,
+                        coalesce(kind, document_type, language, year::text) AS value, count(*) AS n
+                    FROM matched
+                    GROUP BY GROUPING SETS ((kind), (document_type), (language), (year))
+                ) AS f),
+                (SELECT coalesce(json_agg(json_build_array(topic, n)), '[]') FROM (
+                    SELECT topic, count(*) AS n FROM matched, unnest(matched.topics) AS topic GROUP BY topic
+                ) AS t)
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            total, page, grouped, topics = cursor.fetchone()
+        page, grouped, topics = (json.loads(v) if isinstance(v, str) else v for v in (page, grouped, topics))
+        facets: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
+        for facet, value, count in grouped:
+            if value not in (None, ""):
+                facets[facet].append((str(value), int(count)))
+        facets["topics"] = [(str(topic), int(count)) for topic, count in topics if topic]
+        for name in FACETS:
+            facets[name].sort(key=lambda pair: (-pair[1], pair[0]))
+        return int(total), [(int(row_id), float(score)) for row_id, score in page], facets
+
+    def _hits(self, text: str, page: list[tuple[int, float]]) -> list[Hit]:
+        if not page:
+            return []
+        scores = dict(page)
+        sql = f"""
+            SELECT e.id, e.key, e.kind, e.url, e.title, e.language, e.date,
+                ts_headline({CONFIG_OF_ENTRY}, left(e.body, {HEADLINE_CHARACTERS}), {TSQUERY}, %(options)s)
+            FROM search_searchindexentry e WHERE e.id = ANY(%(ids)s)
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"text": text, "ids": list(scores), "options": HEADLINE_OPTIONS})
+            rows = cursor.fetchall()
+        hits = [
+            Hit(
+                key=key,
+                kind=kind,
+                url=url,
+                title=title,
+                snippet_html=safe_highlight(headline),
+                language=language,
+                date=date if isinstance(date, datetime) or date is None else None,
+                score=scores[row_id],
+            )
+            for row_id, key, kind, url, title, language, date, headline in rows
+        ]
+        hits.sort(key=lambda hit: (-hit.score, hit.key))
+        return hits
+
+    def _suggestion(self, words: list[str], viewer: Viewer, total: int) -> str:
+        """The query with unknown words replaced by their nearest lexicon word, if the viewer then finds more."""
+        lowered = [word.lower() for word in words]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT word FROM search_searchterm WHERE word = ANY(%s)", [lowered])
+            known = {row[0] for row in cursor.fetchall()}
+            changed = False
+            corrected = []
+            for word in lowered:
+                if word in known or len(word) < 3 or word.isdigit():
+                    corrected.append(word)
+                    continue
+                cursor.execute(
+                    "SELECT word FROM search_searchterm WHERE word %% %(w)s AND similarity(word, %(w)s) >= %(s)s "
+                    "ORDER BY similarity(word, %(w)s) DESC, word LIMIT 1",
+                    {"w": word, "s": SIMILARITY},
+                )
+                row = cursor.fetchone()
+                corrected.append(row[0] if row else word)
+                changed = changed or bool(row)
+            if not changed:
+                return ""
+            candidate = " ".join(corrected)
+            access, params = access_sql(viewer)
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM search_searchindexentry e "
+                f"WHERE e.search_vector @@ {TSQUERY} AND {access} LIMIT %(limit)s) AS found",
+                {**params, "text": candidate, "limit": total + 1},
+            )
+            found = cursor.fetchone()[0]
+        return candidate if found > total and candidate != " ".join(lowered) else ""
