@@ -55,7 +55,7 @@ def _back(request, session) -> str:
 @never_cache
 def register(request, pk):
     session = _visible_session(request, pk)
-    form = RegistrationForm(request.POST or None, request.FILES or None)
+    form = RegistrationForm(request.POST, request.FILES) if request.method == "POST" else RegistrationForm()
     if request.method == "POST" and form.is_valid():
         try:
             registration = services.register(
@@ -298,7 +298,7 @@ def attendance(request, pk):
 @organisers_only
 def message(request, pk):
     session = get_object_or_404(queries.organiser_sessions(), pk=pk)
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST) if request.method == "POST" else MessageForm()
     if request.method == "POST" and form.is_valid():
         try:
             sent = services.message_registrants(
