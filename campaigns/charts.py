@@ -493,3 +493,61 @@ def data_table(
         head,
         mark_safe(body),  # noqa: S308 -- built with format_html above
     )
+
+
+# --- counts by category (horizontal bars) ------------------------------------------------------------------
+
+
+def describe_bars(bars: Sequence[tuple[str, Number]]) -> str:
+    if not bars:
+        return _("No values yet.")
+    top_label, top_value = max(bars, key=lambda bar: bar[1])
+    return _("Bar chart of %(count)s values; the largest is %(label)s (%(value)s).") % {
+        "count": len(bars),
+        "label": top_label,
+        "value": format_value(top_value, TargetUnit.COUNT),
+    }
+
+
+BAR_ROWS_SHOWN = 12
+
+
+def bar_chart(*, chart_id: str, title: str, bars: Sequence[tuple[str, Number]]) -> SafeString:
+    """Counts by label (participants by country, by category) as horizontal bars, largest first; the data
+    table beside it lists every value (the chart shows the first BAR_ROWS_SHOWN)."""
+    bars = sorted(((str(label), float(value)) for label, value in bars), key=lambda bar: (-bar[1], bar[0]))
+    shown = bars[:BAR_ROWS_SHOWN]
+    if not shown:
+        return mark_safe(  # noqa: S308 -- escaped pieces
+            _svg_open(chart_id, title, describe_bars(shown))
+            + format_html('<text x="{}" y="{}" fill="{}">{}</text></svg>', LEFT, TOP + 20, MUTED, _("No values yet."))
+        )
+    label_width = 170
+    row = min(PLOT_HEIGHT / len(shown), 36)
+    high = max(value for _label, value in shown) or 1.0
+    x_scale = _Scale(0, high, label_width, WIDTH - RIGHT - 50)
+    parts = [_svg_open(chart_id, title, describe_bars(shown))]
+    for position, (label, value) in enumerate(shown):
+        y = TOP + position * row
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" fill="{}">{}</text>'
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
+                '<text x="{}" y="{}" fill="{}">{}</text>',
+                label_width - 8,
+                round(y + row * 0.62, 1),
+                INK,
+                label[:24],
+                label_width,
+                round(y + row * 0.15, 1),
+                max(round(x_scale(value) - label_width, 1), 1),
+                round(row * 0.7, 1),
+                VALUE_COLOUR,
+                round(x_scale(value) + 6, 1),
+                round(y + row * 0.62, 1),
+                MUTED,
+                format_value(value, TargetUnit.COUNT),
+            )
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(str(part) for part in parts))  # noqa: S308 -- every piece is escaped above

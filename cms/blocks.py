@@ -154,34 +154,6 @@ class ContentBlocks(blocks.StreamBlock):
     table = TableBlock()
 
 
-class EventBlock(blocks.StructBlock):
-    """A course or meeting of a programme, listed on the programme page and, when upcoming, the home page."""
-
-    title = blocks.CharBlock(label=_("title"), max_length=200)
-    start_date = blocks.DateBlock(label=_("start date"))
-    end_date = blocks.DateBlock(label=_("end date"), required=False)
-    place = blocks.CharBlock(label=_("place"), max_length=200)
-    language = blocks.CharBlock(label=_("language"), required=False, max_length=60)
-    description = blocks.TextBlock(label=_("description"), required=False)
-
-    class Meta:
-        icon = "date"
-        label = _("Course or event")
-        template = "cms/blocks/event.html"
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value.get("end_date") and value["end_date"] < value["start_date"]:
-            raise blocks.StructBlockValidationError(
-                block_errors={"end_date": blocks.BlockValidationError(_("The end date is before the start date."))}
-            )
-        return value
-
-
-class EventBlocks(blocks.StreamBlock):
-    event = EventBlock()
-
-
 class MembershipCategoryBlock(blocks.StructBlock):
     category = blocks.ChoiceBlock(label=_("category"), choices=MemberCategory.choices)
     who = blocks.TextBlock(label=_("who may join in this category"))

@@ -31,7 +31,8 @@ from wagtail.search import index
 
 from campaigns.permissions import can_view_campaign
 from cms.access import effective_access_level, filter_pages_for_user
-from cms.blocks import ChartBlocks, ContentBlocks, EventBlocks, MembershipCategoryBlocks
+from cms.blocks import ChartBlocks, ContentBlocks, MembershipCategoryBlocks
+from events.queries import upcoming_trainings
 from network.choices import AccessLevel, ConsentKind
 from network.models import ConsentRecord
 
@@ -40,6 +41,7 @@ BODY_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul"]
 
 CONTENT_PAGES = [
     "cms.StandardPage",
+    "events.EventsIndexPage",
     "cms.SectionIndexPage",
     "cms.NewsIndexPage",
     "cms.ProgrammePage",
@@ -176,29 +178,11 @@ class HomePage(BasePage):
             context["campaign"] = campaign
             context["campaign_targets"] = list(campaign.targets.all())
             context["campaign_ended"] = campaign.deadline < timezone.localdate()
-        programmes = filter_pages_for_user(user, ProgrammePage.objects.live().descendant_of(self))
-        context["upcoming_events"], context["events_are_upcoming"] = trainings_to_show(programmes)
+        # The courses and events of this language's site (events/queries.py), the next ones or the latest.
+        context["upcoming_events"], context["events_are_upcoming"] = upcoming_trainings(user, under=self)
         context["featured_members"] = featured_members_for(self.locale)[:3]
         context["join_url"] = self.join_page.get_url(request) if self.join_page_id else application_url()
         return context
-
-
-def trainings_to_show(programmes, *, limit: int = 3) -> tuple[list[dict], bool]:
-    """The next courses of the programmes; when none is planned, the most recent ones (and False)."""
-    today = timezone.localdate()
-    events = []
-    for programme in programmes:
-        for block in programme.events:
-            event = dict(block.value)
-            event["programme"] = programme
-            events.append(event)
-    upcoming = sorted(
-        (event for event in events if (event["end_date"] or event["start_date"]) >= today),
-        key=lambda event: event["start_date"],
-    )
-    if upcoming:
-        return upcoming[:limit], True
-    return sorted(events, key=lambda event: event["start_date"], reverse=True)[:limit], False
 
 
 class StandardPage(BasePage):
@@ -343,12 +327,6 @@ class ProgrammePage(BasePage):
     kind = models.CharField(_("programme"), max_length=20, choices=ProgrammeKind.choices)
     intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)
     body = StreamField(ContentBlocks(), verbose_name=_("body"), blank=True)
-    events = StreamField(
-        EventBlocks(),
-        verbose_name=_("courses and events"),
-        blank=True,
-        help_text=_("Upcoming ones are also listed on the home page."),
-    )
     workflow = models.CharField(
         _("member feature"),
         max_length=20,
@@ -366,7 +344,6 @@ class ProgrammePage(BasePage):
         FieldPanel("kind"),
         FieldPanel("intro"),
         FieldPanel("body"),
-        FieldPanel("events"),
         MultiFieldPanel(
             [FieldPanel("workflow"), FieldPanel("workflow_url"), FieldPanel("workflow_label")],
             heading=_("Take part"),
@@ -376,15 +353,23 @@ class ProgrammePage(BasePage):
         *Page.search_fields,
         index.SearchField("intro"),
         index.SearchField("body"),
-        index.SearchField("events"),
         index.FilterField("kind"),
     ]
 
     parent_page_types = ["cms.HomePage", "cms.SectionIndexPage"]
-    subpage_types = ["cms.StandardPage"]
+    subpage_types = ["cms.StandardPage", "events.EventsIndexPage"]
 
     class Meta:
         verbose_name = _("programme page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if self.kind == ProgrammeKind.TRAINING:
+            # The courses and events of this language's site, from the events pages (events/queries.py).
+            context["trainings"], context["trainings_are_upcoming"] = upcoming_trainings(
+                request.user, under=HomePage.objects.ancestor_of(self).first(), limit=10
+            )
+        return context
 
     def clean(self):
         super().clean()

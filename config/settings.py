@@ -221,7 +221,13 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly: today's snapshot row follows the platform within the hour (still one row per target and day);
     # the first run after midnight completes the previous day.
     "snapshot-campaign-progress": {"task": "campaigns.tasks.snapshot_campaign_progress", "schedule": 3600},
+    # --- events: an unconfirmed seat passes on after its deadline; reminders 7 days and 1 day before (each
+    # once: a SessionReminder row per reminder) ---
+    "expire-event-seat-offers": {"task": "events.tasks.expire_seat_offers", "schedule": 5 * 60},
+    "send-event-reminders": {"task": "events.tasks.send_session_reminders", "schedule": 3600},
 }
+# Hours a member promoted from a waiting list has to confirm her seat.
+EVENTS_OFFER_HOURS = int(env("EVENTS_OFFER_HOURS", "48"))
 
 # --- Search ---------------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")

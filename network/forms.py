@@ -20,6 +20,7 @@ from network.models import (
     Mission,
     MissionService,
 )
+from network.timezones import is_valid_time_zone, time_zone_choices
 
 MAX_PHOTO_BYTES = 3 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -33,12 +34,18 @@ VISIBILITY_LABELS = {
     "expertise": _("Who may see your areas of expertise"),
     "bio": _("Who may see your biography"),
     "photo": _("Who may see your photo"),
+    "training_record": _("Who may see your training record (courses you attended)"),
 }
 
 
 class ProfileForm(forms.ModelForm):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Event times are shown in this zone. Leave it empty to use the main zone of your country."),
+    )
 
     class Meta:
         model = Member
@@ -63,7 +70,9 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].initial = self.instance.user.first_name
         self.fields["last_name"].initial = self.instance.user.last_name
-        for field in Member.VISIBLE_FIELDS:
+        self.fields["time_zone"].choices = [("", _("Guess from my country")), *time_zone_choices()]
+        self.fields["time_zone"].initial = self.instance.user.time_zone
+        for field in (*Member.VISIBLE_FIELDS, *Member.RECORD_VISIBILITY_KEYS):
             self.fields[f"visibility_{field}"] = forms.ChoiceField(
                 label=VISIBILITY_LABELS[field],
                 choices=Visibility.choices,
@@ -79,11 +88,20 @@ class ProfileForm(forms.ModelForm):
                 raise ValidationError(_("Please upload a JPEG, PNG or WebP image."))
         return photo
 
+    def clean_time_zone(self):
+        value = self.cleaned_data.get("time_zone", "")
+        if value and not is_valid_time_zone(value):
+            raise ValidationError(
+                _("“%(zone)s” is not a time zone we know. Choose one from the list.") % {"zone": value}
+            )
+        return value
+
     def visibility(self) -> dict[str, str]:
-        return {field: self.cleaned_data[f"visibility_{field}"] for field in Member.VISIBLE_FIELDS}
+        keys = (*Member.VISIBLE_FIELDS, *Member.RECORD_VISIBILITY_KEYS)
+        return {field: self.cleaned_data[f"visibility_{field}"] for field in keys}
 
     def visibility_fields(self):
-        return [self[f"visibility_{field}"] for field in Member.VISIBLE_FIELDS]
+        return [self[f"visibility_{field}"] for field in (*Member.VISIBLE_FIELDS, *Member.RECORD_VISIBILITY_KEYS)]
 
 
 class MissionChoiceField(forms.ModelChoiceField):

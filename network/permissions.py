@@ -245,6 +245,17 @@ def can_view_member_field(viewer: User_, member: Member, field: str) -> bool:
     return required is not None and has_access_level(viewer, required)
 
 
+def can_view_member_record(viewer: User_, member: Member, key: str) -> bool:
+    """A record another app shows on a profile under its own audience (Member.RECORD_VISIBILITY_KEYS): the
+    owner always, others as she chose (private by default)."""
+    if key not in Member.RECORD_VISIBILITY_KEYS:
+        return False
+    if can_edit_profile(viewer, member):
+        return True
+    required = VISIBILITY_REQUIRES.get(member.visibility_of(key))
+    return required is not None and has_access_level(viewer, required)
+
+
 def visible_member_fields(viewer: User_, member: Member, audiences: list[str] | None = None) -> frozenset[str]:
     """The fields of `member` the viewer may see (`audiences`: the viewer's `shared_audiences`, when listing)."""
     if can_edit_profile(viewer, member):

@@ -97,11 +97,16 @@ def test_network_imports_no_domain_app_and_domain_apps_import_no_other():
     allowed["search"] = {"network", "cms"}
     allowed["network"] = set()
     allowed["cms"] = {"network", *DOMAIN_APPS}
+    # The campaigns' public registries and chart functions, which other apps fill and reuse
+    # (campaigns/metrics.py: "an app that owns other data decorates its function in its own module").
+    public_modules = {"campaigns.metrics", "campaigns.charts"}
     wrong = set()
     for module, targets in _import_graph().items():
         app = module.split(".")[0]
         for target in targets:
             other = target.split(".")[0]
+            if target in public_modules and app in DOMAIN_APPS:
+                continue
             if other != app and other not in allowed[app]:
                 wrong.add(f"{module} imports {target}")
     assert sorted(wrong) == []

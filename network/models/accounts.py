@@ -45,6 +45,8 @@ class User(AbstractUser):
     language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
     # Set by the "all" unsubscribe scope (network.notifications): notifications stay on the site, no email.
     notification_emails_paused = models.BooleanField(_("notification emails paused"), default=False)
+    # The zone times are shown in (network/timezones.py); empty: guessed from her country.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -146,6 +148,10 @@ class Member(models.Model):
     """The membership profile of a user. An empty category means the person has not been admitted yet."""
 
     # The fields whose audience the member chooses; everything else is never shown to others.
+    # Records other apps show on the profile under an audience of their own (the training record), kept in
+    # `visibility` with the fields' audiences but not part of the directory's "shares a field" test.
+    RECORD_VISIBILITY_KEYS = ("training_record",)
+
     VISIBLE_FIELDS = (
         "country",
         "police_service",

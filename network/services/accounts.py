@@ -24,17 +24,23 @@ def update_member_profile(
     expertise,
     visibility: dict[str, str],
     missions: list[dict],
+    time_zone: str | None = None,
 ) -> Member:
     """Save a member's own profile: names, profile fields, audiences and the missions they served in."""
     if member.user_id != actor.pk:
         raise PermissionDenied
     user = member.user
     user.first_name, user.last_name = first_name, last_name
-    user.save(update_fields=["first_name", "last_name"])
+    update_fields = ["first_name", "last_name"]
+    if time_zone is not None:
+        user.time_zone = time_zone
+        update_fields.append("time_zone")
+    user.save(update_fields=update_fields)
     old_photo = member.photo.name if member.photo else ""
     for name, value in fields.items():
         setattr(member, name, value)
-    member.visibility = {field: visibility[field] for field in Member.VISIBLE_FIELDS if field in visibility}
+    keys = (*Member.VISIBLE_FIELDS, *Member.RECORD_VISIBILITY_KEYS)
+    member.visibility = {field: visibility[field] for field in keys if field in visibility}
     member.save()
     member.languages.set(languages)
     member.expertise.set(expertise)

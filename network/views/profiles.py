@@ -56,6 +56,7 @@ def edit_profile(request):
                 expertise=form.cleaned_data["expertise"],
                 visibility=form.visibility(),
                 missions=mission_rows,
+                time_zone=form.cleaned_data["time_zone"],
             )
             messages.success(request, _("Your profile has been saved."))
             return redirect("network:my_profile")

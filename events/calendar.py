@@ -1,0 +1,95 @@
+"""Calendars: an .ics file per session and each member's personal feed (icalendar).
+
+Each event carries a stable UID (the session's uuid), and its times with the session's own TZID (a VTIMEZONE
+is added for each zone used), so a calendar shows them in the reader's zone. The personal feed's address is
+secret and signed: `<user id>.<key>:<signature>`; replacing the key (reset) revokes every address given out.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar, Event, Timezone
+
+from events.models import CalendarFeed, Session
+from network.services.templated_mail import site_address
+
+FEED_SALT = "events.calendar-feed"
+PRODID = "-//Peacekeepers Network//Trainings and events//EN"
+
+
+def _calendar(name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def _event(session: Session, *, with_link: bool, stamp: datetime.datetime) -> Event:
+    page = session.page
+    zone = session.zone
+    event = Event()
+    event.add("uid", f"{session.uid}@{settings.WAGTAIL_SITE_NAME.lower().replace(' ', '-')}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", session.starts_at.astimezone(zone))
+    event.add("dtend", session.ends_at.astimezone(zone))
+    summary = page.title if not session.label else f"{page.title} ({session.label})"
+    event.add("summary", summary)
+    place = (
+        "Online"
+        if session.online
+        else ", ".join(part for part in (session.place, str(session.country.name) if session.country else "") if part)
+    )
+    if place:
+        event.add("location", place)
+    description = page.intro or ""
+    if with_link and session.online and session.online_link:
+        description = f"{description}\n\n{session.online_link}".strip()
+        event.add("url", session.online_link)
+    else:
+        event.add("url", site_address() + page.url if page.url else site_address())
+    if description:
+        event.add("description", description)
+    return event
+
+
+def calendar_bytes(sessions, *, name: str, with_link) -> bytes:
+    """An iCalendar file of these sessions; `with_link(session)` says whether to include its online link."""
+    calendar = _calendar(name)
+    stamp = timezone.now()
+    zones = sorted({session.time_zone for session in sessions})
+    for zone in zones:
+        try:
+            calendar.add_component(Timezone.from_tzid(zone))
+        except (ValueError, KeyError):  # a zone icalendar cannot describe: the times still carry their TZID
+            continue
+    for session in sessions:
+        calendar.add_component(_event(session, with_link=with_link(session), stamp=stamp))
+    return calendar.to_ical()
+
+
+def feed_token(feed: CalendarFeed) -> str:
+    return signing.Signer(salt=FEED_SALT).sign(f"{feed.user_id}.{feed.key}")
+
+
+def feed_url(feed: CalendarFeed) -> str:
+    return site_address() + reverse("events:calendar_feed", args=[feed_token(feed)])
+
+
+def read_feed_token(token: str) -> CalendarFeed | None:
+    """The feed of a valid, current token; None for a tampered, forged or revoked one."""
+    try:
+        value = signing.Signer(salt=FEED_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    user_id, _sep, key = value.partition(".")
+    if not user_id.isdigit() or not key:
+        return None
+    feed = CalendarFeed.objects.select_related("user").filter(user_id=int(user_id)).first()
+    if feed is None or not signing.constant_time_compare(feed.key, key) or not feed.user.is_active:
+        return None
+    return feed

@@ -1,0 +1,338 @@
+"""The events pages outside Wagtail's page tree: registering, "my registrations", calendars, certificates, and
+the organisers' session, attendance and report pages. Every form works without JavaScript; a refused change
+says why and keeps what the member typed."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from events import calendar, certificates, permissions, queries, services
+from events.choices import RegistrationState
+from events.forms import DecisionForm, MessageForm, RegistrationForm, ReportFilterForm
+from events.models import Registration, Session
+from network.timezones import user_time_zone
+
+
+def organisers_only(view):
+    @login_required
+    @never_cache
+    def wrapped(request, *args, **kwargs):
+        if not permissions.is_organiser(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _visible_session(request, pk) -> Session:
+    """A session whose page the person may see; "not found" otherwise (a restricted event's existence is not
+    told)."""
+    session = queries.visible_sessions(request.user).filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+def _back(request, session) -> str:
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    return session.page.url or reverse("events:my_registrations")
+
+
+@login_required
+@never_cache
+def register(request, pk):
+    session = _visible_session(request, pk)
+    form = RegistrationForm(request.POST, request.FILES) if request.method == "POST" else RegistrationForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.register(
+                actor=request.user,
+                session=session,
+                join_waitlist=form.cleaned_data["join_waitlist"],
+                nomination_note=form.cleaned_data["nomination_note"],
+                letter=form.cleaned_data["letter"],
+                letter_type=getattr(form, "letter_type", ""),
+            )
+        except services.SessionFull as error:
+            return render(
+                request, "events/register.html", {"session": session, "form": form, "full": True, "error": str(error)}
+            )
+        except services.RegistrationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(state)s.") % {"state": registration.get_state_display()})
+            return redirect("events:my_registrations")
+    return render(request, "events/register.html", {"session": session, "form": form, "full": False})
+
+
+def _own_registration(request, pk) -> Registration:
+    registration = Registration.objects.select_related("session__page").filter(pk=pk).first()
+    if registration is None or (registration.user_id != request.user.pk and not permissions.is_organiser(request.user)):
+        raise Http404
+    return registration
+
+
+@require_POST
+@login_required
+def cancel(request, pk):
+    registration = _own_registration(request, pk)
+    try:
+        services.cancel_registration(actor=request.user, registration=registration)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your registration is cancelled."))
+    return redirect("events:my_registrations")
+
+
+@require_POST
+@login_required
+def confirm(request, pk):
+    registration = _own_registration(request, pk)
+    try:
+        services.confirm_offer(actor=request.user, registration=registration)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your seat is confirmed."))
+    return redirect("events:my_registrations")
+
+
+@login_required
+@never_cache
+def my_registrations(request):
+    feed = services.calendar_feed_of(request.user)
+    return render(
+        request,
+        "events/my_registrations.html",
+        {
+            "registrations": list(queries.my_registrations(request.user)),
+            "feed_url": calendar.feed_url(feed),
+            "viewer_zone": user_time_zone(request.user),
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def reset_feed(request):
+    services.reset_calendar_feed(actor=request.user)
+    messages.success(request, _("Your calendar has a new address. The old one no longer works."))
+    return redirect("events:my_registrations")
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def session_ics(request, pk):
+    session = _visible_session(request, pk)
+    registration = None
+    if request.user.is_authenticated:
+        registration = Registration.objects.filter(
+            session=session, user=request.user, state=RegistrationState.REGISTERED
+        ).first()
+    show = permissions.can_see_online_link(request.user, registration)
+    content = calendar.calendar_bytes([session], name=session.page.title, with_link=lambda _session: show)
+    return _ics_response(content, f"session-{session.pk}.ics")
+
+
+@never_cache
+def calendar_feed(request, token):
+    """Her personal feed, for calendar apps that cannot sign in: the secret address is the key."""
+    feed = calendar.read_feed_token(token)
+    if feed is None:
+        return render(request, "events/feed_invalid.html", status=404)
+    sessions = list(queries.feed_sessions(feed.user))
+    held = set(
+        Registration.objects.filter(user=feed.user, state=RegistrationState.REGISTERED).values_list(
+            "session_id", flat=True
+        )
+    )
+    content = calendar.calendar_bytes(
+        sessions, name=_("My trainings and events"), with_link=lambda session: session.pk in held
+    )
+    return _ics_response(content, "my-events.ics")
+
+
+@login_required
+def letter(request, pk):
+    registration = get_object_or_404(Registration, pk=pk)
+    if not permissions.can_view_letter(request.user, registration) or not registration.letter:
+        raise Http404
+    response = FileResponse(
+        registration.letter.open("rb"), content_type=registration.letter_type or "application/octet-stream"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="letter-{registration.pk}.{registration.letter.name.rsplit(".", 1)[-1]}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _certificate_registration(request, pk) -> Registration:
+    registration = Registration.objects.select_related("session__page", "user").filter(pk=pk).first()
+    if registration is None or not permissions.can_view_certificate(request.user, registration):
+        raise Http404
+    return registration
+
+
+@login_required
+@never_cache
+def certificate(request, pk):
+    registration = _certificate_registration(request, pk)
+    return render(
+        request,
+        "events/certificate.html",
+        {
+            "registration": registration,
+            "dates": certificates.session_dates(registration.session),
+            "qr": certificates.qr_svg_data_uri(registration.certificate_code),
+            "verify_url": certificates.verification_url(registration.certificate_code),
+        },
+    )
+
+
+@login_required
+@never_cache
+def certificate_pdf(request, pk):
+    registration = _certificate_registration(request, pk)
+    response = HttpResponse(certificates.certificate_pdf(registration), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificate-{registration.certificate_code}.pdf"'
+    return response
+
+
+def verify_certificate(request, code):
+    """Public: name, course and dates of a genuine certificate; nothing else."""
+    registration = (
+        Registration.objects.select_related("session__page", "user")
+        .filter(certificate_code=code.strip().upper(), attended=True)
+        .first()
+        if len(code) <= 32
+        else None
+    )
+    if registration is None:
+        return render(request, "events/verify_invalid.html", {"code": code[:32]}, status=404)
+    return render(
+        request,
+        "events/verify.html",
+        {
+            "name": registration.user.get_full_name() or _("A member of the network"),
+            "course": registration.session.page.title,
+            "dates": certificates.session_dates(registration.session),
+        },
+    )
+
+
+# --- organisers -------------------------------------------------------------------------------------------
+
+
+@organisers_only
+def manage_index(request):
+    return render(request, "events/manage_index.html", {"sessions": list(queries.organiser_sessions()[:200])})
+
+
+@organisers_only
+def manage_session(request, pk):
+    session = get_object_or_404(queries.organiser_sessions(), pk=pk)
+    return render(
+        request,
+        "events/manage_session.html",
+        {
+            "session": session,
+            "registrations": list(queries.session_registrations(session)),
+            "message_form": MessageForm(),
+            "decision_form": DecisionForm(),
+            "viewer_zone": user_time_zone(request.user),
+        },
+    )
+
+
+@require_POST
+@organisers_only
+def decide(request, pk):
+    registration = get_object_or_404(Registration, pk=pk)
+    form = DecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.decide_registration(
+            actor=request.user, registration=registration, approve=request.POST.get("decision") == "approve", note=note
+        )
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Decision saved; the member is told."))
+    return redirect("events:manage_session", registration.session_id)
+
+
+@require_POST
+@organisers_only
+def attendance(request, pk):
+    session = get_object_or_404(Session, pk=pk)
+    ids = [value for value in request.POST.getlist("attended") if value.isdigit()]
+    count = services.mark_attendance(actor=request.user, session=session, attended_ids=ids)
+    messages.success(request, _("Attendance saved: %(count)s attended.") % {"count": count})
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("events:manage_session", session.pk)
+
+
+@organisers_only
+def message(request, pk):
+    session = get_object_or_404(queries.organiser_sessions(), pk=pk)
+    form = MessageForm(request.POST) if request.method == "POST" else MessageForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = services.message_registrants(
+                actor=request.user,
+                session=session,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+            )
+        except services.RegistrationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Message sent to %(count)s participants.") % {"count": sent})
+            return redirect("events:manage_session", session.pk)
+    return render(request, "events/message.html", {"session": session, "form": form})
+
+
+@organisers_only
+def reports(request):
+    from events import reports as report_data
+
+    form = ReportFilterForm(request.GET or None)
+    since = form.cleaned_data["since"] if form.is_valid() else None
+    return render(request, "events/reports.html", {"form": form, **report_data.report_context(since=since)})
+
+
+@organisers_only
+def reports_csv(request):
+    from events import reports as report_data
+
+    form = ReportFilterForm(request.GET or None)
+    since = form.cleaned_data["since"] if form.is_valid() else None
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="event-report.csv"'
+    writer = csv.writer(response)
+    for row in report_data.csv_rows(since=since):
+        writer.writerow(row)
+    return response
