@@ -219,6 +219,10 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly: today's snapshot row follows the platform within the hour (still one row per target and day);
     # the first run after midnight completes the previous day.
     "snapshot-campaign-progress": {"task": "campaigns.tasks.snapshot_campaign_progress", "schedule": 3600},
+    # --- mentoring: hourly, so a deadline passes within the hour; the services act once per request or pair ---
+    "mentoring-request-reminders": {"task": "mentoring.tasks.send_request_reminders", "schedule": 3600},
+    "mentoring-expire-requests": {"task": "mentoring.tasks.expire_requests", "schedule": 3600},
+    "mentoring-checkin-nudges": {"task": "mentoring.tasks.send_checkin_nudges", "schedule": 24 * 3600},
 }
 
 # --- Search ---------------------------------------------------------------------------------------

@@ -514,3 +514,21 @@ def run_report(mentees: list[Person], assignment: Assignment) -> dict:
         "by_region": shares(lambda p: p.region),
         "unmatched": {str(mentee): reasons for mentee, reasons in assignment.unmatched.items()},
     }
+
+
+def local_hours_to_utc_mask(hours: list[tuple[int, int]], time_zone: str, reference) -> int:
+    """Weekly hours chosen in a time zone ([(weekday 0–6, hour 0–23)]) → the UTC hour-of-week mask, with the
+    zone's offset in the week that starts on the Monday of `reference` (a date)."""
+    import datetime
+    import zoneinfo
+
+    zone = zoneinfo.ZoneInfo(time_zone)
+    monday = reference - datetime.timedelta(days=reference.weekday())
+    utc_hours = []
+    for weekday, hour in hours:
+        if not (0 <= weekday < 7 and 0 <= hour < 24):
+            raise ValueError(f"no such hour of the week: {weekday}, {hour}")
+        local = datetime.datetime.combine(monday + datetime.timedelta(days=weekday), datetime.time(hour), zone)
+        moment = local.astimezone(datetime.UTC)
+        utc_hours.append(moment.weekday() * 24 + moment.hour)
+    return hours_to_mask(utc_hours)
