@@ -182,6 +182,9 @@ class EnrolmentLanguage(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["enrolment", "language"], name="mentoring_language_once")]
 
+    def __str__(self) -> str:
+        return f"{self.language} ({self.get_proficiency_display()})"
+
 
 class PairRule(models.Model):
     """A coordinator's decision on one pair for the programme's matching runs: keep it, or never propose it."""
@@ -195,6 +198,9 @@ class PairRule(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["mentee", "mentor"], name="mentoring_one_rule_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.mentee_id} / {self.mentor_id}"
 
 
 class MatchRun(models.Model):
@@ -211,6 +217,9 @@ class MatchRun(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class MatchProposal(models.Model):
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")
@@ -222,6 +231,9 @@ class MatchProposal(models.Model):
 
     class Meta:
         ordering = ["mentee_id"]
+
+    def __str__(self) -> str:
+        return f"{self.mentee_id} / {self.mentor_id}"
 
 
 class Mentorship(models.Model):
@@ -276,6 +288,9 @@ class Meeting(models.Model):
     class Meta:
         ordering = ["-starts_at"]
 
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M}"
+
 
 class Feedback(models.Model):
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="feedback")
@@ -287,6 +302,9 @@ class Feedback(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["mentorship", "author"], name="mentoring_feedback_once")]
 
+    def __str__(self) -> str:
+        return f"{self.mentorship_id}: {self.rating}"
+
 
 class UsedLink(models.Model):
     """A one-click email link already used: each link works once."""
@@ -295,3 +313,6 @@ class UsedLink(models.Model):
     action = models.CharField(max_length=10, choices=LinkAction.choices)
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="+")
     used_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.used_at:%Y-%m-%d}"
