@@ -69,13 +69,11 @@ def _move(mentorship: Mentorship, state: str) -> None:
 
 
 def _locked(mentorship: Mentorship) -> Mentorship:
-    """The mentorship read again under a row lock (its state may have changed since the page was shown)."""
-    fresh = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
-    # Keep the related objects already loaded.
-    for field in ("programme", "mentee", "mentor"):
-        if field in mentorship._state.fields_cache:
-            setattr(fresh, field, getattr(mentorship, field))
-    return fresh
+    """Lock the mentorship's row and read it again (its state may have changed since the page was shown);
+    the caller's object is brought up to date in place."""
+    Mentorship.objects.select_for_update().filter(pk=mentorship.pk).values_list("pk", flat=True).first()
+    mentorship.refresh_from_db()
+    return mentorship
 
 
 def _user_of(enrolment: Enrolment) -> User:
@@ -344,7 +342,8 @@ def accept_request(mentorship: Mentorship, *, actor: User) -> Mentorship:
     mentorship.decided_at = timezone.now()
     mentorship.save(update_fields=["state", "decided_at"])
     for person in (_user_of(mentorship.mentee), actor):
-        grant_object_permission(person, permissions.NOTES_PERM, mentorship, actor=actor, reason="mentoring pair")
+        # Granted by the system as part of the acceptance (audited just below), not by a staff member.
+        grant_object_permission(person, permissions.NOTES_PERM, mentorship, actor=None, reason="mentoring pair")
     record_audit(AuditAction.MENTORING_ACCEPTED, actor=actor, subject=_user_of(mentorship.mentee), target=mentorship)
     name = mentorship.mentor.member.display_name
     _tell(
