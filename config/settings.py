@@ -225,6 +225,10 @@ CELERY_BEAT_SCHEDULE = {
     # once: a SessionReminder row per reminder) ---
     "expire-event-seat-offers": {"task": "events.tasks.expire_seat_offers", "schedule": 5 * 60},
     "send-event-reminders": {"task": "events.tasks.send_session_reminders", "schedule": 3600},
+    # --- mentoring: hourly, so a deadline passes within the hour; the services act once per request or pair ---
+    "mentoring-request-reminders": {"task": "mentoring.tasks.send_request_reminders", "schedule": 3600},
+    "mentoring-expire-requests": {"task": "mentoring.tasks.expire_requests", "schedule": 3600},
+    "mentoring-checkin-nudges": {"task": "mentoring.tasks.send_checkin_nudges", "schedule": 24 * 3600},
 }
 # Hours a member promoted from a waiting list has to confirm her seat.
 EVENTS_OFFER_HOURS = int(env("EVENTS_OFFER_HOURS", "48"))

@@ -51,6 +51,8 @@ from forums import services as forum_services
 from forums.models import Forum
 from library import services as library_services
 from library.models import Topic
+from mentoring import links as mentoring_links
+from mentoring import services as mentoring_services
 from network.choices import AccessLevel, Delivery, ImportState, MemberCategory, StaffRole, Visibility
 from network.models import AuditEntry, Member, MemberImport, MemberMessage
 from network.notifications import notify, unsubscribe_url
@@ -59,6 +61,7 @@ from tests.factories import MemberFactory
 from tests.factories.campaigns import CampaignFactory, RecordedValueFactory, StatisticSeriesFactory, TargetFactory
 from tests.factories.cms import make_document, publish_child
 from tests.factories.library import make_library_document
+from tests.factories.mentoring import enrol, make_programme
 from tests.factories.staff import ApplicationFactory, make_staff
 
 # --- roles ---------------------------------------------------------------------------------------------------
@@ -115,6 +118,8 @@ LIBRARY_READERS = {
     "library_community": ("community", *LIBRARY_MANAGERS),
     "library_granted": ("honorary", *LIBRARY_MANAGERS),  # granted to the working group, at "members" level
 }
+MENTORING_COORDINATORS = ("coordinator", "administrator")  # mentoring.permissions.can_coordinate
+MENTORING_PAIR = ("civilian", "honorary")  # the world's mentorship: civilian mentee, honorary mentor
 
 # --- markers: values that may appear only where the role may see them -----------------------------------------
 
@@ -133,6 +138,7 @@ MARKERS = {
     "library_network": "Library-Network-Newt",  # … of a network-only document
     "library_community": "Library-Community-Civet",  # … of a Community of Practice document
     "library_granted": "Library-Granted-Tapir",  # … of a restricted document granted to the working group
+    "pair_note": "Pair-Note-Narwhal",  # a mentoring pair's private meeting notes (civilian mentee, honorary mentor)
 }
 STAFF_MEMBER_DATA = ("email", "hidden", "motivation")
 
@@ -277,9 +283,20 @@ def forum_reveals(*, forum: Iterable[str] = FORUM_READERS, group: Iterable[str] 
     return {role: frozenset(found) for role, found in seen.items()}
 
 
+def mentoring_page(network=OK, **others: Expect) -> dict[str, Expect]:
+    """A members' mentoring page: network members get `network`; other signed-in people the page that says
+    why not (403)."""
+    return roles(anonymous=LOGIN, signed_in=FORBIDDEN, network=network, **others)
+
+
+def coordinator_page(granted=OK) -> dict[str, Expect]:
+    return roles(anonymous=LOGIN, signed_in=FORBIDDEN, **dict.fromkeys(MENTORING_COORDINATORS, granted))
+
+
 PUBLIC_PAGE = roles(everyone=OK)
 POST_ONLY_SIGNED_IN = roles(anonymous=LOGIN, signed_in=POST_ONLY)
 FORUM_PAGE = forum_page()
+MENTORING_PAGE = mentoring_page()
 GROUP_PAGE = group_page()
 
 
@@ -879,6 +896,89 @@ ENTRIES: list[Entry] = [
         probe("/en/search/?q=Quokk&kind=member&year=x&page=7", roles(everyone=Expect(200, lacks="Did you mean"))),
         # The library's search: the same page, documents only.
         probe("/en/search/?kind=document", roles(everyone=ok_with("Search the library"))),
+    ),
+    # --- mentoring/urls.py: network members take part; a pair's pages are its own; coordinators see metadata ---
+    entry("en/mentoring/", "mentoring:index", probe("/en/mentoring/", SIGNED_IN_PAGE)),
+    entry(
+        "en/mentoring/programmes/<slug:slug>/",
+        "mentoring:programme_detail",
+        probe("/en/mentoring/programmes/mentoring-world/", MENTORING_PAGE),
+        probe("/en/mentoring/programmes/no-such-programme/", mentoring_page(NOT_FOUND)),
+    ),
+    entry(
+        "en/mentoring/programmes/<slug:slug>/enrol/<slug:role>/",
+        "mentoring:enrol",
+        probe("/en/mentoring/programmes/mentoring-world/enrol/mentor/", MENTORING_PAGE),
+        probe("/en/mentoring/programmes/mentoring-world/enrol/judge/", mentoring_page(NOT_FOUND)),
+    ),
+    entry(
+        "en/mentoring/programmes/<slug:slug>/shortlist/",
+        "mentoring:shortlist",
+        probe(
+            "/en/mentoring/programmes/mentoring-world/shortlist/",
+            mentoring_page(Expect(302, "/en/mentoring/programmes/mentoring-world/enrol/mentee/"), civilian=OK),
+        ),
+    ),
+    entry(
+        "en/mentoring/programmes/<slug:slug>/request/",
+        "mentoring:request_mentor",
+        probe("/en/mentoring/programmes/mentoring-world/request/", mentoring_page(POST_ONLY)),
+    ),
+    entry(
+        "en/mentoring/pairs/<int:pk>/",
+        "mentoring:mentorship_detail",
+        probe(
+            "/en/mentoring/pairs/{w.mentorship.pk}/",
+            mentoring_page(NOT_FOUND, civilian=OK, honorary=OK),
+            reveal(["pair_note"], *MENTORING_PAIR),
+        ),
+        probe("/en/mentoring/pairs/999999/", mentoring_page(NOT_FOUND)),
+    ),
+    entry(
+        "en/mentoring/pairs/<int:pk>/do/<slug:action>/",
+        "mentoring:mentorship_action",
+        probe("/en/mentoring/pairs/{w.mentorship.pk}/do/accept/", mentoring_page(POST_ONLY)),
+    ),
+    entry(
+        "en/mentoring/pairs/<int:pk>/meetings/<int:meeting_pk>/invite.ics",
+        "mentoring:meeting_invite",
+        probe(
+            "/en/mentoring/pairs/{w.mentorship.pk}/meetings/{w.meeting.pk}/invite.ics",
+            mentoring_page(NOT_FOUND, civilian=OK, honorary=OK),
+        ),
+    ),
+    entry(
+        "en/mentoring/link/<str:token>/",
+        "mentoring:email_link",
+        # Opened by anyone holding the link (a mail scanner too): a confirmation page, nothing changes.
+        probe("/en/mentoring/link/{w.mentoring_token}/", roles(everyone=OK)),
+        probe("/en/mentoring/link/forged-token/", roles(everyone=Expect(400))),
+    ),
+    entry(
+        "en/mentoring/coordinate/",
+        "mentoring:dashboard",
+        probe("/en/mentoring/coordinate/", coordinator_page()),
+    ),
+    entry(
+        "en/mentoring/coordinate/export.csv",
+        "mentoring:export_csv",
+        probe("/en/mentoring/coordinate/export.csv", coordinator_page()),
+    ),
+    entry(
+        "en/mentoring/coordinate/<slug:slug>/",
+        "mentoring:coordinate_programme",
+        probe("/en/mentoring/coordinate/mentoring-world/", coordinator_page()),
+        probe("/en/mentoring/coordinate/no-such-programme/", coordinator_page(NOT_FOUND)),
+    ),
+    entry(
+        "en/mentoring/coordinate/<slug:slug>/mentees/<int:enrolment_pk>/",
+        "mentoring:manual_suggestions",
+        probe("/en/mentoring/coordinate/mentoring-world/mentees/{w.mentorship.mentee_id}/", coordinator_page()),
+    ),
+    entry(
+        "en/mentoring/coordinate/<slug:slug>/do/<slug:action>/",
+        "mentoring:coordinate_action",
+        probe("/en/mentoring/coordinate/mentoring-world/do/run/", coordinator_page(POST_ONLY)),
     ),
     # --- Wagtail's front end (wagtail.urls): pages by access level (cms/wagtail_hooks.py) ---
     entry(
@@ -1584,7 +1684,22 @@ def world(site, settings, tmp_path, monkeypatch) -> SimpleNamespace:
         delivery=Delivery.NONE,
     )
 
+    # Mentoring: a programme with the civilian member as mentee and the honorary member as her mentor.
+    mentoring_programme = make_programme(slug="mentoring-world", title="Mentoring world")
+    pair_request = mentoring_services.request_mentor(
+        actor=users["civilian"],
+        mentee=enrol(members["civilian"], mentoring_programme, "mentee"),
+        mentor=enrol(members["honorary"], mentoring_programme, "mentor"),
+    )
+    mentorship = mentoring_services.accept_request(pair_request, actor=users["honorary"])
+    meeting = mentoring_services.log_meeting(
+        mentorship, actor=users["civilian"], starts_at=datetime.datetime.now(datetime.UTC), notes=MARKERS["pair_note"]
+    )
+
     made = SimpleNamespace(
+        mentorship=mentorship,
+        meeting=meeting,
+        mentoring_token=mentoring_links.make_token(mentorship, "met", users["civilian"]),
         forum_topic=forum_topic,
         forum_reply=forum_reply,
         group_topic=group_topic,

@@ -1,0 +1,188 @@
+"""Reads for the mentoring views and services: enrolments as the matching engine sees them, lists, reports."""
+
+from collections import defaultdict
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from mentoring import matching
+from mentoring.choices import EnrolmentState, MentorshipState, Role, WeightLevel
+from mentoring.models import Enrolment, EnrolmentLanguage, MatchRun, Meeting, Mentorship, PairRule, Programme
+from network.models import MissionService
+
+# A mentor's places are taken by accepted and active mentorships.
+HOLDING_STATES = (MentorshipState.ACCEPTED, MentorshipState.ACTIVE)
+OPEN_STATES = (MentorshipState.REQUESTED, MentorshipState.ACCEPTED, MentorshipState.ACTIVE)
+WEIGHTS = {
+    WeightLevel.MUST: matching.Weight.MUST,
+    WeightLevel.HIGH: matching.Weight.HIGH,
+    WeightLevel.MEDIUM: matching.Weight.MEDIUM,
+    WeightLevel.LOW: matching.Weight.LOW,
+    WeightLevel.OFF: matching.Weight.OFF,
+}
+
+
+def list_programmes() -> QuerySet[Programme]:
+    return Programme.objects.order_by("title")
+
+
+def get_programme(slug: str) -> Programme | None:
+    return Programme.objects.filter(slug=slug).first()
+
+
+def enrolments_of(member, programme: Programme | None = None) -> QuerySet[Enrolment]:
+    enrolments = Enrolment.objects.filter(member=member, state=EnrolmentState.OPEN)
+    return enrolments.filter(programme=programme) if programme else enrolments
+
+
+def get_enrolment(member, programme: Programme, role: str) -> Enrolment | None:
+    return Enrolment.objects.filter(member=member, programme=programme, role=role).first()
+
+
+def mentorships_of(user) -> QuerySet[Mentorship]:
+    return (
+        Mentorship.objects.filter(Q(mentee__member__user=user) | Q(mentor__member__user=user))
+        .select_related("programme", "mentee__member__user", "mentor__member__user")
+        .order_by("-requested_at", "-pk")
+    )
+
+
+def get_mentorship(pk: int) -> Mentorship | None:
+    return (
+        Mentorship.objects.select_related("programme", "mentee__member__user", "mentor__member__user")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def list_meetings(mentorship: Mentorship) -> QuerySet[Meeting]:
+    return mentorship.meetings.order_by("-starts_at")
+
+
+def programme_rules(programme: Programme, *, mentee_ids=None) -> matching.Rules:
+    weights = {
+        "topic": WEIGHTS[programme.weight_topic],
+        "availability": WEIGHTS[programme.weight_availability],
+        "experience": WEIGHTS[programme.weight_experience],
+        "seniority": WEIGHTS[programme.weight_seniority],
+        "preferences": WEIGHTS[programme.weight_preferences],
+    }
+    previous = Mentorship.objects.filter(programme=programme)
+    if mentee_ids is not None:
+        previous = previous.filter(mentee_id__in=mentee_ids)
+    rules = PairRule.objects.filter(programme=programme)
+    return matching.Rules(
+        weights=weights,
+        min_overlap_hours=programme.min_overlap_hours,
+        exclude_same_contingent=programme.exclude_same_contingent,
+        sensitive_topics=frozenset(programme.sensitive_topics.values_list("pk", flat=True)),
+        previous_pairs=frozenset(previous.values_list("mentee_id", "mentor_id")),
+        banned_pairs=frozenset(rules.filter(kind="ban").values_list("mentee_id", "mentor_id")),
+        locked_pairs=frozenset(rules.filter(kind="lock").values_list("mentee_id", "mentor_id")),
+    )
+
+
+def open_enrolments(programme: Programme, role: str) -> QuerySet[Enrolment]:
+    today = timezone.localdate()
+    return (
+        Enrolment.objects.filter(programme=programme, role=role, state=EnrolmentState.OPEN)
+        .filter(Q(available_until__isnull=True) | Q(available_until__gte=today))
+        .filter(member__user__is_active=True)
+        .order_by("pk")
+    )
+
+
+def unmatched_mentees(programme: Programme) -> QuerySet[Enrolment]:
+    """Open mentee enrolments without an open request or mentorship in the programme."""
+    busy = Mentorship.objects.filter(programme=programme, state__in=OPEN_STATES).values("mentee_id")
+    return open_enrolments(programme, Role.MENTEE).exclude(pk__in=busy)
+
+
+def as_people(enrolments, programme: Programme) -> list[matching.Person]:
+    """Enrolments → matching.Person, in a fixed number of queries whatever their number."""
+    enrolments = list(
+        enrolments.select_related("member__user", "mission", "prefers_language").prefetch_related(
+            Prefetch("topics"),
+            Prefetch(
+                "languages",
+                queryset=EnrolmentLanguage.objects.filter(proficiency__gte=programme.min_proficiency).select_related(
+                    "language"
+                ),
+            ),
+        )
+    )
+    member_ids = [e.member_id for e in enrolments]
+    served = defaultdict(set)
+    for member_id, acronym in MissionService.objects.filter(member_id__in=member_ids).values_list(
+        "member_id", "mission__acronym"
+    ):
+        served[member_id].add(acronym)
+    mentor_ids = [e.pk for e in enrolments if e.role == Role.MENTOR]
+    held = dict(
+        Mentorship.objects.filter(mentor_id__in=mentor_ids, state__in=HOLDING_STATES)
+        .values("mentor_id")
+        .annotate(n=Count("pk"))
+        .values_list("mentor_id", "n")
+    )
+    people = []
+    for e in enrolments:
+        people.append(
+            matching.Person(
+                id=e.pk,
+                person=e.member_id,
+                topics=frozenset(t.pk for t in e.topics.all()),
+                languages=frozenset(row.language.code for row in e.languages.all()),
+                availability=e.availability_mask,
+                mission=e.mission.acronym if e.mission else e.duty_station,
+                missions_served=frozenset(served[e.member_id]),
+                reporting_line=e.reporting_line,
+                contingent=e.contingent,
+                years=e.years_of_service,
+                capacity=e.capacity - held.get(e.pk, 0) if e.role == Role.MENTOR else 1,
+                vetted=e.is_vetted,
+                prefers_mission=e.prefers_mission,
+                prefers_language=e.prefers_language.code if e.prefers_language else "",
+                category=e.member.category,
+                region=str(e.member.country.code) if e.member.country else "",
+            )
+        )
+    return people
+
+
+def advertised_top_counts(programme: Programme) -> dict[int, int]:
+    """{mentor enrolment id: how many unmatched mentees see her at the top of their shortlist}."""
+    rows = (
+        unmatched_mentees(programme)
+        .filter(top_suggestion__isnull=False)
+        .values("top_suggestion_id")
+        .annotate(n=Count("pk"))
+        .values_list("top_suggestion_id", "n")
+    )
+    return dict(rows)
+
+
+def topic_names(programme: Programme | None = None) -> dict[int, str]:
+    from network.models import ExpertiseArea
+
+    return {area.pk: str(area) for area in ExpertiseArea.objects.all()}
+
+
+def latest_run(programme: Programme) -> MatchRun | None:
+    return programme.runs.first()
+
+
+def run_proposals(run: MatchRun):
+    return run.proposals.select_related("mentee__member__user", "mentor__member__user").order_by("mentee_id")
+
+
+def pair_rules(programme: Programme) -> QuerySet[PairRule]:
+    return programme.pair_rules.select_related("mentee__member__user", "mentor__member__user")
+
+
+def list_enrolments_for_coordinators(programme: Programme) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(programme=programme)
+        .select_related("member__user", "mission")
+        .prefetch_related("topics")
+        .order_by("role", "pk")
+    )
