@@ -67,13 +67,15 @@ def copy_wagtail_documents(apps, schema_editor):
             is_restricted=False,
         )
         Document.objects.filter(pk=document.pk).update(created_at=old.created_at)
-        DocumentVersion.objects.create(
+        DocumentVersion.objects.update_or_create(
             document=document,
             number=1,
-            file=name,
-            original_name=os.path.basename(old.file.name),
-            file_size=old.file_size,
-            uploaded_by_id=old.uploaded_by_user_id,
+            defaults={
+                "file": name,
+                "original_name": os.path.basename(old.file.name),
+                "file_size": old.file_size,
+                "uploaded_by_id": old.uploaded_by_user_id,
+            },
         )
         copied.append(document.pk)
     if not copied:
