@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from search.models import SearchIndexEntry
 
 from .base import FACETS, Hit, SearchEntry, SearchQuery, SearchResults, Viewer
+from .stemming import fold
 from .text import MARK_END, MARK_START, clean_text, page_window, query_words, safe_highlight
 
 TITLE_BOOST = 1.0
@@ -32,8 +33,8 @@ SIMILARITY = 0.35
 HEADLINE_OPTIONS = (
     f'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "'
 )
-# Headlines read at most this much of a body: ts_headline parses the whole text it is given.
-HEADLINE_CHARACTERS = 60_000
+# Headlines read this much of a body, around the first match: ts_headline parses the whole text it is given.
+HEADLINE_WINDOW = 1_200
 CONFIG_OF_ENTRY = (
     "(CASE e.language WHEN 'fr' THEN 'fr_unaccent'::regconfig WHEN 'en' THEN 'en_unaccent'::regconfig "
     "ELSE 'simple_unaccent'::regconfig END)"
@@ -239,13 +240,29 @@ class PostgresEngine:
         if not page:
             return []
         scores = dict(page)
+        # ts_headline parses all the text it is given: give it a window around the first place one of the
+        # words (or its first letters, for other forms of it) appears, not 20 KB of body.
+        prefixes = sorted(
+            {
+                variant[: max(4, len(variant) - 3)]
+                for word in text.split()
+                for form in (word.lower(), fold(word))
+                for variant in (form, form.capitalize())
+            }
+        )
         sql = f"""
             SELECT e.id, e.key, e.kind, e.url, e.title, e.language, e.date,
-                ts_headline({CONFIG_OF_ENTRY}, left(e.body, {HEADLINE_CHARACTERS}), {TSQUERY}, %(options)s)
-            FROM search_searchindexentry e WHERE e.id = ANY(%(ids)s)
+                ts_headline({CONFIG_OF_ENTRY}, substr(e.body, w.start, {HEADLINE_WINDOW}), {TSQUERY}, %(options)s)
+            FROM search_searchindexentry e,
+            LATERAL (
+                SELECT greatest(1, coalesce(min(nullif(strpos(e.body, prefix), 0)), 1)
+                    - {HEADLINE_WINDOW // 4}) AS start
+                FROM unnest(%(prefixes)s::text[]) AS prefix
+            ) AS w
+            WHERE e.id = ANY(%(ids)s)
         """
         with connection.cursor() as cursor:
-            cursor.execute(sql, {"text": text, "ids": list(scores), "options": HEADLINE_OPTIONS})
+            cursor.execute(sql, {"text": text, "ids": list(scores), "options": HEADLINE_OPTIONS, "prefixes": prefixes})
             rows = cursor.fetchall()
         hits = [
             Hit(
