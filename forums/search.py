@@ -2,8 +2,11 @@
 per visible topic, its posts' text and the facts the search needs to filter it per reader — the forum, its
 access level and, for a working group's forum, the groups and people granted `forums.read_forum`.
 
-At query time the search keeps only the topics `forums.permissions.filter_topics_for_user` allows, so an
-index that lags behind a permission change can never show a topic to someone who lost access.
+`topic_entries` turns them into the site search's entries (registered in forums/apps.py): a topic needs the
+forum's level, at least "members" (forums.permissions.readable_forum_ids), and a working group's topic the
+forum's read grants ("g:<group>", "u:<user>"). A forum, a grant, a topic or a post saved or deleted refreshes
+the topics concerned on commit, so the labels follow permission changes; the search filters on them inside
+its query. `visible_topic_ids` stays for callers that check hits against the live permissions.
 """
 
 from collections.abc import Iterator

@@ -66,7 +66,7 @@ def page_level(page: Page, restrictions: list) -> int | None:
 
 
 def page_entries(pks: Iterable[int] | None) -> Iterator[SearchEntry]:
-    pages = Page.objects.live().filter(depth__gt=2).select_related("locale")
+    pages = Page.objects.live().filter(depth__gt=1).select_related("locale")
     if pks is not None:
         pages = pages.filter(pk__in=list(pks))
     restrictions = list(PageViewRestriction.objects.values_list("restriction_type", "page__path"))
@@ -158,7 +158,7 @@ def register() -> None:
                 "wagtailcore.Page": page_and_descendants,
                 "wagtailcore.PageViewRestriction": restricted_pages,
             },
-            all_pks=lambda: Page.objects.filter(depth__gt=2).order_by("pk").values_list("pk", flat=True),
+            all_pks=lambda: Page.objects.filter(depth__gt=1).order_by("pk").values_list("pk", flat=True),
         )
     )
     register_source(

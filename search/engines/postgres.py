@@ -17,23 +17,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from search.models import SearchIndexEntry
 
 from .base import FACETS, Hit, SearchEntry, SearchQuery, SearchResults, Viewer
+from .stemming import fold
 from .text import MARK_END, MARK_START, clean_text, page_window, query_words, safe_highlight
 
 TITLE_BOOST = 1.0
 BATCH = 1_000
+INDEX_THREADS = 2  # settings.SEARCH_INDEX_THREADS overrides
+PARALLEL_MIN = 200
 SIMILARITY = 0.35
 HEADLINE_OPTIONS = (
     f'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "'
 )
-# Headlines read at most this much of a body: ts_headline parses the whole text it is given.
-HEADLINE_CHARACTERS = 60_000
+# Headlines read this much of a body, around the first match: ts_headline parses the whole text it is given.
+HEADLINE_WINDOW = 1_200
 CONFIG_OF_ENTRY = (
     "(CASE e.language WHEN 'fr' THEN 'fr_unaccent'::regconfig WHEN 'en' THEN 'en_unaccent'::regconfig "
     "ELSE 'simple_unaccent'::regconfig END)"
@@ -130,14 +135,31 @@ class PostgresEngine:
     # -- writes
 
     def index(self, entries: Iterable[SearchEntry]) -> int:
+        """Upsert in batches. Outside a transaction, a large batch is split over INDEX_THREADS connections:
+        building the tsvector of a 20 KB body takes milliseconds of one core, and that is most of the cost."""
         written = 0
+        threads = max(1, int(getattr(settings, "SEARCH_INDEX_THREADS", INDEX_THREADS)))
         for batch in batched(entries):
-            rows = [entry_row(entry) for entry in batch]
-            with transaction.atomic():
-                upsert(rows)
-                self._learn_words([row.key for row in rows])
-            written += len(rows)
+            rows = list({row.key: row for row in (entry_row(entry) for entry in batch)}.values())
+            if threads > 1 and len(rows) >= PARALLEL_MIN and not connection.in_atomic_block:
+                parts = [rows[start::threads] for start in range(threads)]
+                with ThreadPoolExecutor(max_workers=threads) as pool:
+                    written += sum(pool.map(self._write_in_own_connection, parts))
+            else:
+                written += self._write(rows)
         return written
+
+    def _write(self, rows: list[SearchIndexEntry]) -> int:
+        with transaction.atomic():
+            upsert(rows)
+            self._learn_words([row.key for row in rows])
+        return len(rows)
+
+    def _write_in_own_connection(self, rows: list[SearchIndexEntry]) -> int:
+        try:
+            return self._write(rows)
+        finally:
+            connection.close()  # this thread's connection, not the caller's
 
     def _learn_words(self, keys: list[str]) -> None:
         """Add the words of these entries' titles and body openings to the suggestion lexicon."""
@@ -148,6 +170,7 @@ class PostgresEngine:
                 SELECT DISTINCT w FROM search_searchindexentry e,
                     unnest(tsvector_to_array(to_tsvector('simple', e.title || ' ' || left(e.body, 1500)))) AS w
                 WHERE e.key = ANY(%s) AND length(w) BETWEEN 3 AND 40 AND w ~ '^[[:alpha:]-]+$'
+                ORDER BY w
                 ON CONFLICT DO NOTHING
                 """,
                 [keys],
@@ -239,13 +262,29 @@ class PostgresEngine:
         if not page:
             return []
         scores = dict(page)
+        # ts_headline parses all the text it is given: give it a window around the first place one of the
+        # words (or its first letters, for other forms of it) appears, not 20 KB of body.
+        prefixes = sorted(
+            {
+                variant[: max(4, len(variant) - 3)]
+                for word in text.split()
+                for form in (word.lower(), fold(word))
+                for variant in (form, form.capitalize())
+            }
+        )
         sql = f"""
             SELECT e.id, e.key, e.kind, e.url, e.title, e.language, e.date,
-                ts_headline({CONFIG_OF_ENTRY}, left(e.body, {HEADLINE_CHARACTERS}), {TSQUERY}, %(options)s)
-            FROM search_searchindexentry e WHERE e.id = ANY(%(ids)s)
+                ts_headline({CONFIG_OF_ENTRY}, substr(e.body, w.start, {HEADLINE_WINDOW}), {TSQUERY}, %(options)s)
+            FROM search_searchindexentry e,
+            LATERAL (
+                SELECT greatest(1, coalesce(min(nullif(strpos(e.body, prefix), 0)), 1)
+                    - {HEADLINE_WINDOW // 4}) AS start
+                FROM unnest(%(prefixes)s::text[]) AS prefix
+            ) AS w
+            WHERE e.id = ANY(%(ids)s)
         """
         with connection.cursor() as cursor:
-            cursor.execute(sql, {"text": text, "ids": list(scores), "options": HEADLINE_OPTIONS})
+            cursor.execute(sql, {"text": text, "ids": list(scores), "options": HEADLINE_OPTIONS, "prefixes": prefixes})
             rows = cursor.fetchall()
         hits = [
             Hit(
