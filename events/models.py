@@ -36,6 +36,11 @@ INTRO_FEATURES = ["bold", "italic", "link"]
 BODY_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul"]
 
 
+# What the page types show besides their fields, read by events/queries.py; set by EventsConfig.ready() so that
+# this module does not import the queries (which import it).
+PAGE_CONTEXT: dict = {}
+
+
 def access_level_field():
     return models.PositiveSmallIntegerField(
         _("who may see this page"),
@@ -65,7 +70,6 @@ class EventsIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from events.forms import EventFilterForm
-        from events.queries import index_sessions
 
         context = super().get_context(request, *args, **kwargs)
         form = EventFilterForm(request.GET or None)
@@ -74,7 +78,9 @@ class EventsIndexPage(Page):
         query = request.GET.copy()
         query.pop("page", None)
         context["filter_querystring"] = query.urlencode()
-        context["sessions"] = index_sessions(request.user, self, filters, page_number=request.GET.get("page"))
+        context["sessions"] = PAGE_CONTEXT["index_sessions"](
+            request.user, self, filters, page_number=request.GET.get("page")
+        )
         return context
 
 
@@ -119,10 +125,8 @@ class EventBasePage(Page):
         verbose_name = _("course or event")
 
     def get_context(self, request, *args, **kwargs):
-        from events.queries import page_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(page_context(request.user, self))
+        context.update(PAGE_CONTEXT["page_context"](request.user, self))
         return context
 
 
