@@ -163,6 +163,7 @@ def seed_events_demo() -> None:
             index_fr = index.copy_for_translation(Locale.objects.get(language_code="fr"))
             index_fr.title, index_fr.slug = "Cours et événements", "cours"
             index_fr.intro = "<p>Cours régionaux, formations pilotes et webinaires du réseau et de ses partenaires.</p>"
+            index_fr.save()  # the new slug into the tree's url_path
             index_fr.save_revision().publish()
         webinaire = EventPage(
             title="Webinaire : enquêter sur les violences sexuelles et sexistes",

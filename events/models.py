@@ -50,7 +50,19 @@ def access_level_field():
     )
 
 
-class EventsIndexPage(Page):
+class AccessLevelMixin:
+    @property
+    def required_access_level(self) -> AccessLevel:
+        """The strictest level of this page and of the events pages above it (the cms pages above are asked
+        by cms/access.py when the page is served)."""
+        levels = [self.access_level]
+        parent = self.get_parent()
+        if parent is not None:
+            levels.append(getattr(parent.specific, "access_level", AccessLevel.PUBLIC))
+        return AccessLevel(max(levels))
+
+
+class EventsIndexPage(AccessLevelMixin, Page):
     """The list of courses and events below it, with filters that work without JavaScript."""
 
     access_level = access_level_field()
@@ -88,7 +100,7 @@ class EventPageTag(TaggedItemBase):
     content_object = ParentalKey("events.EventBasePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class EventBasePage(Page):
+class EventBasePage(AccessLevelMixin, Page):
     """What courses and single events share; not created directly."""
 
     access_level = access_level_field()

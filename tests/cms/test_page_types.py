@@ -20,6 +20,7 @@ from cms.models import (
     StoryPage,
     application_url,
 )
+from events.models import EventsIndexPage
 from network.choices import MemberCategory
 from tests.factories.cms import contact_page, make_document, make_image, publish_child
 from tests.factories.events import make_course, make_index
@@ -42,16 +43,16 @@ ALL_TYPES = [
 # page type → (allowed parents, allowed children)
 TREE_RULES = {
     HomePage: ({Page}, {
-        StandardPage, SectionIndexPage, NewsIndexPage, ProgrammePage, CampaignPage, StatisticsPage, JoinPage,
+        StandardPage, EventsIndexPage, SectionIndexPage, NewsIndexPage, ProgrammePage, CampaignPage, StatisticsPage, JoinPage,
         ContactPage,
     }),
     StandardPage: ({HomePage, SectionIndexPage, StandardPage, ProgrammePage, CampaignPage}, {StandardPage}),
     SectionIndexPage: ({HomePage, SectionIndexPage}, {
-        StandardPage, SectionIndexPage, NewsIndexPage, ProgrammePage, CampaignPage, StatisticsPage, ContactPage,
+        StandardPage, EventsIndexPage, SectionIndexPage, NewsIndexPage, ProgrammePage, CampaignPage, StatisticsPage, ContactPage,
     }),
     NewsIndexPage: ({HomePage, SectionIndexPage}, {StoryPage}),
     StoryPage: ({NewsIndexPage}, set()),
-    ProgrammePage: ({HomePage, SectionIndexPage}, {StandardPage}),
+    ProgrammePage: ({HomePage, SectionIndexPage}, {StandardPage, EventsIndexPage}),
     CampaignPage: ({HomePage, SectionIndexPage}, {StandardPage}),
     StatisticsPage: ({HomePage, SectionIndexPage}, set()),
     JoinPage: ({HomePage}, set()),
