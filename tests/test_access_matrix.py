@@ -1091,6 +1091,20 @@ ENTRIES: list[Entry] = [
         staff_view(*CAMPAIGN_EDITORS),
         reveal(["inner_campaign"], *CAMPAIGN_EDITORS),
     ),
+    # --- trainings and events in the admin (events/wagtail_hooks.py): organisers and administrators ---
+    entry(
+        "admin/event-sessions/",
+        "events_admin_sessions",
+        probe("/admin/event-sessions/", staff_view(*EVENT_ORGANISERS, granted=ok_with("Open course"))),
+    ),
+    entry(
+        "admin/event-sessions/<int:pk>/attendance/",
+        "events_admin_attendance",
+        probe(
+            "/admin/event-sessions/{w.public_session.pk}/attendance/",
+            staff_view(*EVENT_ORGANISERS, granted=ok_with("Sabine Subject")),
+        ),
+    ),
     # --- featured members (cms/wagtail_hooks.py): the editors who nominate contributors for the spotlight
     # review and publish them (can_nominate_for_spotlight); nominations arrive as drafts ---
     *snippet_routes(

@@ -133,3 +133,20 @@ def test_profile_form_saves_time_zone_and_refuses_an_unknown_one(client):
     member.user.refresh_from_db()
     assert member.user.time_zone == "America/Santiago"
     assert member.visibility["training_record"] == "network"
+
+
+def test_attendance_in_the_wagtail_admin(client, attended, organiser):
+    session, present, absent = attended
+    client.force_login(organiser)
+    html = client.get(f"/admin/event-sessions/{session.pk}/attendance/").content.decode()
+    assert "Amina Diallo" in html
+    mine = Registration.objects.get(user=present.user)
+    back = f"/admin/event-sessions/{session.pk}/attendance/"
+    response = client.post(
+        f"/en/events/manage/sessions/{session.pk}/attendance/", {"attended": [str(mine.pk)], "next": back}
+    )
+    assert response["Location"] == back
+    mine.refresh_from_db()
+    assert mine.attended is True
+    client.force_login(absent.user)
+    assert client.get(f"/admin/event-sessions/{session.pk}/attendance/").status_code == 302
