@@ -28,7 +28,7 @@ def test_waiting_list_offer_confirm_calendar_and_certificate(page: Page, url, tm
     page.goto(url(course.url))
     page.get_by_role("button", name="Join the waiting list").click()
     expect(page.get_by_role("heading", name="My registrations")).to_be_visible()
-    expect(page.get_by_text("On the waiting list")).to_be_visible()
+    expect(page.get_by_role("cell", name="On the waiting list")).to_be_visible()
 
     services.cancel_registration(actor=holder.user, registration=seat)
     page.reload()
