@@ -45,6 +45,7 @@ bench: venv
 	$(PY) tests/bench/forum_peers_bench.py
 	$(PY) tests/bench/search_bench.py
 	$(PY) tests/bench/library_bench.py
+	$(PY) tests/bench/events_bench.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

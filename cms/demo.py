@@ -152,20 +152,6 @@ def _table(headings: list[str], rows: list[list], source: str, caption: str) -> 
     }
 
 
-def _event(title: str, start: str, end: str, place: str, language: str, description: str = "") -> dict:
-    return {
-        "type": "event",
-        "value": {
-            "title": title,
-            "start_date": start,
-            "end_date": end,
-            "place": place,
-            "language": language,
-            "description": description,
-        },
-    }
-
-
 def _apply_url(language: str) -> str:
     with translation.override(language):
         return safe_reverse("network:apply", "account_signup")
@@ -551,27 +537,6 @@ def seed_content_pages() -> dict[str, Page]:
             )
         ],
     )
-    training_events_en = [
-        _event("Train-the-trainer pilot on SGBV", "2011-06-20", "2011-07-01", "Philippines", "English"),
-        _event("Train-the-trainer pilot on SGBV", "2011-07-18", "2011-07-29", "Rwanda", "English"),
-        _event("Train-the-trainer pilot on SGBV", "2011-08-01", "2011-08-12", "Rwanda", "French"),
-        _event(
-            "Gender Toolkit pilot training",
-            "2011-08-23",
-            "2011-08-23",
-            "IAWP conference, Lexington, Kentucky, USA",
-            "English",
-        ),
-        _event(
-            "Gender Toolkit pilot training",
-            "2011-08-25",
-            "2011-08-25",
-            "IAWP conference, Lexington, Kentucky, USA",
-            "French",
-        ),
-        _event("Train-the-trainer pilot on SGBV", "2011-10-03", "2011-10-14", "Chile", "English"),
-        _event("Train-the-trainer pilot on SGBV", "2011-11-07", "2011-11-18", "Germany", "English"),
-    ]
     pages["training"] = _child(
         pages["programmes"],
         ProgrammePage,
@@ -594,7 +559,6 @@ def seed_content_pages() -> dict[str, Page]:
                 "sexual and gender-based violence, mentor investigators and work with referral services.</p>"
             ),
         ],
-        events=training_events_en,
     )
     _translation(
         pages["training"],
@@ -617,27 +581,6 @@ def seed_content_pages() -> dict[str, Page]:
                 "ses politiques d'égalité, à créer des unités spécialisées, à encadrer les enquêtrices et "
                 "enquêteurs et à travailler avec les services d'orientation.</p>"
             ),
-        ],
-        events=[
-            _event("Formation pilote de formateurs (VSS)", "2011-06-20", "2011-07-01", "Philippines", "anglais"),
-            _event("Formation pilote de formateurs (VSS)", "2011-07-18", "2011-07-29", "Rwanda", "anglais"),
-            _event("Formation pilote de formateurs (VSS)", "2011-08-01", "2011-08-12", "Rwanda", "français"),
-            _event(
-                "Formation pilote à la Boîte à outils genre",
-                "2011-08-23",
-                "2011-08-23",
-                "Conférence de l'IAWP, Lexington (Kentucky, États-Unis)",
-                "anglais",
-            ),
-            _event(
-                "Formation pilote à la Boîte à outils genre",
-                "2011-08-25",
-                "2011-08-25",
-                "Conférence de l'IAWP, Lexington (Kentucky, États-Unis)",
-                "français",
-            ),
-            _event("Formation pilote de formateurs (VSS)", "2011-10-03", "2011-10-14", "Chili", "anglais"),
-            _event("Formation pilote de formateurs (VSS)", "2011-11-07", "2011-11-18", "Allemagne", "anglais"),
         ],
     )
 

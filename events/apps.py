@@ -7,6 +7,8 @@ class EventsConfig(AppConfig):
     verbose_name = _("Trainings and events")
 
     def ready(self):
-        from events import metrics, notifications  # noqa: F401 -- registers the campaign metric
+        from events import metrics, notifications, queries  # noqa: F401 -- metrics registers the campaign metric
+        from events.models import PAGE_CONTEXT
 
         notifications.register()
+        PAGE_CONTEXT.update(index_sessions=queries.index_sessions, page_context=queries.page_context)

@@ -6,6 +6,7 @@ secret and signed: `<user id>.<key>:<signature>`; replacing the key (reset) revo
 """
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.core import signing
@@ -18,6 +19,15 @@ from network.services.templated_mail import site_address
 
 FEED_SALT = "events.calendar-feed"
 PRODID = "-//Peacekeepers Network//Trainings and events//EN"
+
+
+@functools.lru_cache(maxsize=64)
+def _vtimezone(zone: str) -> Timezone | None:
+    """The VTIMEZONE of a zone, built once per process (icalendar derives it from the zone's transitions)."""
+    try:
+        return Timezone.from_tzid(zone)
+    except (ValueError, KeyError):  # a zone icalendar cannot describe: the times still carry their TZID
+        return None
 
 
 def _calendar(name: str) -> Calendar:
@@ -63,10 +73,9 @@ def calendar_bytes(sessions, *, name: str, with_link) -> bytes:
     stamp = timezone.now()
     zones = sorted({session.time_zone for session in sessions})
     for zone in zones:
-        try:
-            calendar.add_component(Timezone.from_tzid(zone))
-        except (ValueError, KeyError):  # a zone icalendar cannot describe: the times still carry their TZID
-            continue
+        component = _vtimezone(zone)
+        if component is not None:
+            calendar.add_component(component)
     for session in sessions:
         calendar.add_component(_event(session, with_link=with_link(session), stamp=stamp))
     return calendar.to_ical()

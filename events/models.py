@@ -36,6 +36,11 @@ INTRO_FEATURES = ["bold", "italic", "link"]
 BODY_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul"]
 
 
+# What the page types show besides their fields, read by events/queries.py; set by EventsConfig.ready() so that
+# this module does not import the queries (which import it).
+PAGE_CONTEXT: dict = {}
+
+
 def access_level_field():
     return models.PositiveSmallIntegerField(
         _("who may see this page"),
@@ -45,7 +50,19 @@ def access_level_field():
     )
 
 
-class EventsIndexPage(Page):
+class AccessLevelMixin:
+    @property
+    def required_access_level(self) -> AccessLevel:
+        """The strictest level of this page and of the events pages above it (the cms pages above are asked
+        by cms/access.py when the page is served)."""
+        levels = [self.access_level]
+        parent = self.get_parent()
+        if parent is not None:
+            levels.append(getattr(parent.specific, "access_level", AccessLevel.PUBLIC))
+        return AccessLevel(max(levels))
+
+
+class EventsIndexPage(AccessLevelMixin, Page):
     """The list of courses and events below it, with filters that work without JavaScript."""
 
     access_level = access_level_field()
@@ -65,7 +82,6 @@ class EventsIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from events.forms import EventFilterForm
-        from events.queries import index_sessions
 
         context = super().get_context(request, *args, **kwargs)
         form = EventFilterForm(request.GET or None)
@@ -74,7 +90,9 @@ class EventsIndexPage(Page):
         query = request.GET.copy()
         query.pop("page", None)
         context["filter_querystring"] = query.urlencode()
-        context["sessions"] = index_sessions(request.user, self, filters, page_number=request.GET.get("page"))
+        context["sessions"] = PAGE_CONTEXT["index_sessions"](
+            request.user, self, filters, page_number=request.GET.get("page")
+        )
         return context
 
 
@@ -82,7 +100,7 @@ class EventPageTag(TaggedItemBase):
     content_object = ParentalKey("events.EventBasePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class EventBasePage(Page):
+class EventBasePage(AccessLevelMixin, Page):
     """What courses and single events share; not created directly."""
 
     access_level = access_level_field()
@@ -119,10 +137,8 @@ class EventBasePage(Page):
         verbose_name = _("course or event")
 
     def get_context(self, request, *args, **kwargs):
-        from events.queries import page_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(page_context(request.user, self))
+        context.update(PAGE_CONTEXT["page_context"](request.user, self))
         return context
 
 

@@ -5,7 +5,7 @@ network.permissions (the only place that knows member categories).
 - A session is open for registration from its `min_access_level` up (members by default).
 - The online link, and materials meant for participants, are for registered participants only.
 - Training organisers (and administrators) run every session: registrations, approvals, attendance,
-  messages and reports. They see every event whatever its level.
+  messages and reports, on their own pages; the public pages show them what their membership allows.
 - A member's training record is shown on her profile to the audience she chose (private by default).
 """
 
@@ -29,8 +29,9 @@ def check_is_organiser(user: User_) -> None:
 
 
 def viewer_level(user: User_) -> int:
-    """The highest page level this person may see: organisers see every event."""
-    return AccessLevel.COMMUNITY if is_organiser(user) else access_level(user)
+    """The highest page level this person may see, as for every page (cms/wagtail_hooks.py): staff roles lift
+    no one above their membership; organisers reach every session through their own pages."""
+    return access_level(user)
 
 
 def page_level(page) -> int:

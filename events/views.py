@@ -85,8 +85,8 @@ def _own_registration(request, pk) -> Registration:
     return registration
 
 
-@require_POST
 @login_required
+@require_POST
 def cancel(request, pk):
     registration = _own_registration(request, pk)
     try:
@@ -98,8 +98,8 @@ def cancel(request, pk):
     return redirect("events:my_registrations")
 
 
-@require_POST
 @login_required
+@require_POST
 def confirm(request, pk):
     registration = _own_registration(request, pk)
     try:
@@ -127,8 +127,8 @@ def my_registrations(request):
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def reset_feed(request):
     services.reset_calendar_feed(actor=request.user)
     messages.success(request, _("Your calendar has a new address. The old one no longer works."))
@@ -265,8 +265,8 @@ def manage_session(request, pk):
     )
 
 
-@require_POST
 @organisers_only
+@require_POST
 def decide(request, pk):
     registration = get_object_or_404(Registration, pk=pk)
     form = DecisionForm(request.POST)
@@ -282,8 +282,8 @@ def decide(request, pk):
     return redirect("events:manage_session", registration.session_id)
 
 
-@require_POST
 @organisers_only
+@require_POST
 def attendance(request, pk):
     session = get_object_or_404(Session, pk=pk)
     ids = [value for value in request.POST.getlist("attended") if value.isdigit()]

@@ -77,6 +77,8 @@ class ProfileForm(forms.ModelForm):
                 label=VISIBILITY_LABELS[field],
                 choices=Visibility.choices,
                 initial=self.instance.visibility_of(field),
+                # A record's audience (the training record) stays as it was when a form leaves it out.
+                required=field in Member.VISIBLE_FIELDS,
             )
 
     def clean_photo(self):
@@ -97,8 +99,10 @@ class ProfileForm(forms.ModelForm):
         return value
 
     def visibility(self) -> dict[str, str]:
-        keys = (*Member.VISIBLE_FIELDS, *Member.RECORD_VISIBILITY_KEYS)
-        return {field: self.cleaned_data[f"visibility_{field}"] for field in keys}
+        chosen = {field: self.cleaned_data[f"visibility_{field}"] for field in Member.VISIBLE_FIELDS}
+        for key in Member.RECORD_VISIBILITY_KEYS:
+            chosen[key] = self.cleaned_data.get(f"visibility_{key}") or self.instance.visibility_of(key)
+        return chosen
 
     def visibility_fields(self):
         return [self[f"visibility_{field}"] for field in (*Member.VISIBLE_FIELDS, *Member.RECORD_VISIBILITY_KEYS)]

@@ -40,13 +40,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.regex_helper import normalize
 
 from campaigns import services as campaign_services
 from campaigns.choices import AdvocacyKind, CampaignVisibility
 from campaigns.models import CampaignContributor
 from cms.models import FeaturedMember, StandardPage
+from events import calendar as event_calendar
+from events import services as event_services
+from events.models import EventsIndexPage, Registration
 from forums import services as forum_services
 from forums.models import Forum
 from library import services as library_services
@@ -62,6 +65,7 @@ from tests.factories.campaigns import CampaignFactory, RecordedValueFactory, Sta
 from tests.factories.cms import make_document, publish_child
 from tests.factories.library import make_library_document
 from tests.factories.mentoring import enrol, make_programme
+from tests.factories.events import first_session, make_course
 from tests.factories.staff import ApplicationFactory, make_staff
 
 # --- roles ---------------------------------------------------------------------------------------------------
@@ -109,6 +113,10 @@ SPOTLIGHT_EDITORS = ("administrator", "editor")  # can_nominate_for_spotlight
 MEMBERS_CAMPAIGN_READERS = ("members", "administrator", "editor")  # can_view_campaign, members-only campaign
 FORUM_MODERATORS = ("moderator", "administrator")  # forums.permissions.is_forum_moderator: every forum
 FORUM_READERS = ("community", *FORUM_MODERATORS)  # the Community of Practice forum
+EVENT_ORGANISERS = (
+    "organiser",
+    "administrator",
+)  # events.permissions.is_organiser: every session
 GROUP_READERS = ("honorary", *FORUM_MODERATORS)  # the working group's forum (granted to the honorary member)
 LIBRARY_MANAGERS = ("administrator", "editor")  # library.permissions.can_manage_library: every document
 # Who opens each library document of the world (library/permissions.py), by its marker.
@@ -139,6 +147,9 @@ MARKERS = {
     "library_community": "Library-Community-Civet",  # … of a Community of Practice document
     "library_granted": "Library-Granted-Tapir",  # … of a restricted document granted to the working group
     "pair_note": "Pair-Note-Narwhal",  # a mentoring pair's private meeting notes (civilian mentee, honorary mentor)
+    "online_link": "Online-Link-Tapir",  # the online link of a session: its participants and organisers only
+    "network_event": "Network-Event-Kudu",  # the summary of a network-only course
+    "nomination": "Nomination-Note-Dugong",  # the subject's nomination note: the organisers only
 }
 STAFF_MEMBER_DATA = ("email", "hidden", "motivation")
 
@@ -984,12 +995,18 @@ ENTRIES: list[Entry] = [
     entry(
         r"en/((?:[\w\-]+/)*)$",
         "wagtail_serve",
-        probe("/en/", PUBLIC_PAGE),
+        # The home page lists the next courses each may see (events/queries.py).
+        probe("/en/", PUBLIC_PAGE, reveal(["network_event"], "network")),
         probe("/en/open-page/", PUBLIC_PAGE),
         restricted_page("members-corner", "members", "members_page"),
         restricted_page("network-notes", "network", "network_page"),
         restricted_page("community-corner", "community", "community_page"),
         probe("/en/no-such-page/", roles(everyone=NOT_FOUND)),
+        # The events pages: the index lists what each may see; a network-only course is refused below its
+        # level like any page; the online link shows on the page to its participants and the organisers.
+        probe("/en/events-index/", PUBLIC_PAGE, reveal(["network_event"], "network")),
+        probe("/en/events-index/open-course/", PUBLIC_PAGE, reveal(["online_link"], "civilian", *EVENT_ORGANISERS)),
+        restricted_page("events-index/network-course", "network", "network_event"),
     ),
     entry(
         "en/_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
@@ -1277,6 +1294,20 @@ ENTRIES: list[Entry] = [
     ),
     # --- library topics (library/viewsets.py): editors and administrators ---
     *model_viewset("library_topics", "library_topics", "{w.topic.pk}", LIBRARY_MANAGERS, view_only=False),
+    # --- trainings and events in the admin (events/wagtail_hooks.py): organisers and administrators ---
+    entry(
+        "admin/event-sessions/",
+        "events_admin_sessions",
+        probe("/admin/event-sessions/", staff_view(*EVENT_ORGANISERS, granted=ok_with("Open course"))),
+    ),
+    entry(
+        "admin/event-sessions/<int:pk>/attendance/",
+        "events_admin_attendance",
+        probe(
+            "/admin/event-sessions/{w.public_session.pk}/attendance/",
+            staff_view(*EVENT_ORGANISERS, granted=ok_with("Sabine Subject")),
+        ),
+    ),
     # --- featured members (cms/wagtail_hooks.py): the editors who nominate contributors for the spotlight
     # review and publish them (can_nominate_for_spotlight); nominations arrive as drafts ---
     *snippet_routes(
@@ -1293,6 +1324,151 @@ ENTRIES: list[Entry] = [
         "{w.featured.pk}",
         staff_view(*GROUPS["staff"]),
         staff_view(*SPOTLIGHT_EDITORS),
+    ),
+    # --- events/urls.py: trainings and events. Organisers (and administrators) see every event; a restricted
+    # event is "not found" below its level; the online link is for participants (the civilian member) ---
+    entry("en/events/my/", "events:my_registrations", probe("/en/events/my/", SIGNED_IN_PAGE)),
+    entry(
+        "en/events/my/calendar/reset/", "events:reset_feed", probe("/en/events/my/calendar/reset/", POST_ONLY_SIGNED_IN)
+    ),
+    entry(
+        "en/events/calendar/<str:token>.ics",
+        "events:calendar_feed",
+        # The secret address is the key: whoever has it reads the feed (the civilian member's, with her link).
+        probe("{w.feed_path}", roles(everyone=ok_with("BEGIN:VCALENDAR")), reveal(["online_link"], "everyone")),
+        probe("/en/events/calendar/1.forged:token.ics", roles(everyone=NOT_FOUND)),
+    ),
+    entry(
+        "en/events/sessions/<int:pk>/register/",
+        "events:register",
+        probe("/en/events/sessions/{w.public_session.pk}/register/", SIGNED_IN_PAGE),
+        probe(
+            "/en/events/sessions/{w.network_session.pk}/register/",
+            roles(anonymous=LOGIN, signed_in=NOT_FOUND, network=OK),
+            reveal(["network_event"], "network"),
+        ),
+    ),
+    entry(
+        "en/events/sessions/<int:pk>/calendar.ics",
+        "events:session_ics",
+        probe(
+            "/en/events/sessions/{w.public_session.pk}/calendar.ics",
+            PUBLIC_PAGE,
+            reveal(["online_link"], "civilian", *EVENT_ORGANISERS),
+        ),
+        probe(
+            "/en/events/sessions/{w.network_session.pk}/calendar.ics",
+            roles(everyone=NOT_FOUND, network=OK),
+            reveal(["network_event"], "network"),
+        ),
+    ),
+    entry(
+        "en/events/registrations/<int:pk>/cancel/",
+        "events:cancel",
+        probe("/en/events/registrations/{w.subject_registration.pk}/cancel/", POST_ONLY_SIGNED_IN),
+    ),
+    entry(
+        "en/events/registrations/<int:pk>/confirm/",
+        "events:confirm",
+        probe("/en/events/registrations/{w.subject_registration.pk}/confirm/", POST_ONLY_SIGNED_IN),
+    ),
+    entry(
+        "en/events/registrations/<int:pk>/letter/",
+        "events:letter",
+        probe(
+            "/en/events/registrations/{w.subject_registration.pk}/letter/",
+            roles(anonymous=LOGIN, signed_in=NOT_FOUND, **dict.fromkeys(EVENT_ORGANISERS, OK)),
+        ),
+    ),
+    entry(
+        "en/events/registrations/<int:pk>/certificate/",
+        "events:certificate",
+        probe(
+            "/en/events/registrations/{w.subject_registration.pk}/certificate/",
+            roles(anonymous=LOGIN, signed_in=NOT_FOUND, **dict.fromkeys(EVENT_ORGANISERS, ok_with("Sabine Subject"))),
+        ),
+    ),
+    entry(
+        "en/events/registrations/<int:pk>/certificate.pdf",
+        "events:certificate_pdf",
+        probe(
+            "/en/events/registrations/{w.subject_registration.pk}/certificate.pdf",
+            roles(anonymous=LOGIN, signed_in=NOT_FOUND, **dict.fromkeys(EVENT_ORGANISERS, OK)),
+        ),
+    ),
+    # Anyone checks a certificate: name, course and dates, nothing else (no address, no note).
+    entry(
+        "en/events/verify/<str:code>/",
+        "events:verify_certificate",
+        probe(
+            "/en/events/verify/{w.subject_registration.certificate_code}/", roles(everyone=ok_with("Sabine Subject"))
+        ),
+        probe("/en/events/verify/FORGED000000/", roles(everyone=Expect(404, contains="No certificate has this code"))),
+    ),
+    entry(
+        "en/events/manage/",
+        "events:manage_index",
+        probe(
+            "/en/events/manage/",
+            roles(anonymous=LOGIN, signed_in=FORBIDDEN, **dict.fromkeys(EVENT_ORGANISERS, OK)),
+            reveal(["network_event"], *EVENT_ORGANISERS),
+        ),
+    ),
+    entry(
+        "en/events/manage/sessions/<int:pk>/",
+        "events:manage_session",
+        probe(
+            "/en/events/manage/sessions/{w.public_session.pk}/",
+            roles(
+                anonymous=LOGIN, signed_in=FORBIDDEN, **dict.fromkeys(EVENT_ORGANISERS, ok_with(MARKERS["nomination"]))
+            ),
+            reveal(["nomination"], *EVENT_ORGANISERS),
+        ),
+    ),
+    entry(
+        "en/events/manage/sessions/<int:pk>/attendance/",
+        "events:attendance",
+        probe(
+            "/en/events/manage/sessions/{w.public_session.pk}/attendance/",
+            roles(anonymous=LOGIN, signed_in=FORBIDDEN, **dict.fromkeys(EVENT_ORGANISERS, POST_ONLY)),
+        ),
+    ),
+    entry(
+        "en/events/manage/sessions/<int:pk>/message/",
+        "events:message",
+        probe(
+            "/en/events/manage/sessions/{w.public_session.pk}/message/",
+            roles(anonymous=LOGIN, signed_in=FORBIDDEN, **dict.fromkeys(EVENT_ORGANISERS, OK)),
+        ),
+    ),
+    entry(
+        "en/events/manage/registrations/<int:pk>/decide/",
+        "events:decide",
+        probe(
+            "/en/events/manage/registrations/{w.subject_registration.pk}/decide/",
+            roles(anonymous=LOGIN, signed_in=FORBIDDEN, **dict.fromkeys(EVENT_ORGANISERS, POST_ONLY)),
+        ),
+    ),
+    entry(
+        "en/events/manage/reports/",
+        "events:reports",
+        probe(
+            "/en/events/manage/reports/",
+            roles(
+                anonymous=LOGIN,
+                signed_in=FORBIDDEN,
+                **dict.fromkeys(EVENT_ORGANISERS, ok_with("Participants by country")),
+            ),
+        ),
+    ),
+    entry(
+        "en/events/manage/reports.csv",
+        "events:reports_csv",
+        probe(
+            "/en/events/manage/reports.csv",
+            roles(anonymous=LOGIN, signed_in=FORBIDDEN, **dict.fromkeys(EVENT_ORGANISERS, OK)),
+            reveal(["network_event"], *EVENT_ORGANISERS),
+        ),
     ),
 ]
 
@@ -1696,10 +1872,57 @@ def world(site, settings, tmp_path, monkeypatch) -> SimpleNamespace:
         mentorship, actor=users["civilian"], starts_at=datetime.datetime.now(datetime.UTC), notes=MARKERS["pair_note"]
     )
 
+    # Trainings and events: a public course whose online session the civilian member registered for (its link
+    # is hers), a network-only course, and the subject's selective registration with a note and a letter,
+    # attended, with its certificate.
+    events_index = publish_child(home, EventsIndexPage, title="Events index", slug="events-index")
+    soon = timezone.now() + datetime.timedelta(days=20)
+    open_course = make_course(
+        events_index,
+        title="Open course",
+        slug="open-course",
+        sessions=[
+            {
+                "start": soon,
+                "online": True,
+                "online_link": f"https://meet.example.org/{MARKERS['online_link']}",
+                "place": "",
+            }
+        ],
+    )
+    public_session = first_session(open_course)
+    network_session = first_session(
+        make_course(
+            events_index,
+            title="Network course",
+            intro=MARKERS["network_event"],
+            slug="network-course",
+            access_level=AccessLevel.NETWORK,
+        )
+    )
+    event_services.register(actor=users["civilian"], session=public_session)
+    subject_registration = Registration.objects.create(
+        session=public_session,
+        user=subject.user,
+        state="registered",
+        nomination_note=MARKERS["nomination"],
+        letter=ContentFile(b"%PDF-1.4\n% letter\n", name="letter.pdf"),
+        letter_type="application/pdf",
+    )
+    event_services.mark_attendance(
+        actor=users["organiser"], session=public_session, attended_ids=[subject_registration.pk]
+    )
+    subject_registration.refresh_from_db()
+    feed = event_services.calendar_feed_of(users["civilian"])
+
     made = SimpleNamespace(
         mentorship=mentorship,
         meeting=meeting,
         mentoring_token=mentoring_links.make_token(mentorship, "met", users["civilian"]),
+        public_session=public_session,
+        network_session=network_session,
+        subject_registration=subject_registration,
+        feed_path=urlsplit(event_calendar.feed_url(feed)).path,
         forum_topic=forum_topic,
         forum_reply=forum_reply,
         group_topic=group_topic,

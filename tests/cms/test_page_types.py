@@ -20,8 +20,10 @@ from cms.models import (
     StoryPage,
     application_url,
 )
+from events.models import EventsIndexPage
 from network.choices import MemberCategory
 from tests.factories.cms import contact_page, make_document, make_image, publish_child
+from tests.factories.events import make_course, make_index
 
 pytestmark = pytest.mark.django_db
 
@@ -41,16 +43,16 @@ ALL_TYPES = [
 # page type → (allowed parents, allowed children)
 TREE_RULES = {
     HomePage: ({Page}, {
-        StandardPage, SectionIndexPage, NewsIndexPage, ProgrammePage, CampaignPage, StatisticsPage, JoinPage,
+        StandardPage, EventsIndexPage, SectionIndexPage, NewsIndexPage, ProgrammePage, CampaignPage, StatisticsPage, JoinPage,
         ContactPage,
     }),
     StandardPage: ({HomePage, SectionIndexPage, StandardPage, ProgrammePage, CampaignPage}, {StandardPage}),
     SectionIndexPage: ({HomePage, SectionIndexPage}, {
-        StandardPage, SectionIndexPage, NewsIndexPage, ProgrammePage, CampaignPage, StatisticsPage, ContactPage,
+        StandardPage, EventsIndexPage, SectionIndexPage, NewsIndexPage, ProgrammePage, CampaignPage, StatisticsPage, ContactPage,
     }),
     NewsIndexPage: ({HomePage, SectionIndexPage}, {StoryPage}),
     StoryPage: ({NewsIndexPage}, set()),
-    ProgrammePage: ({HomePage, SectionIndexPage}, {StandardPage}),
+    ProgrammePage: ({HomePage, SectionIndexPage}, {StandardPage, EventsIndexPage}),
     CampaignPage: ({HomePage, SectionIndexPage}, {StandardPage}),
     StatisticsPage: ({HomePage, SectionIndexPage}, set()),
     JoinPage: ({HomePage}, set()),
@@ -220,20 +222,9 @@ def test_programme_page_links_to_its_member_workflow(client, site):
         title="Training",
         kind=ProgrammeKind.TRAINING,
         workflow="apply",
-        events=[
-            {
-                "type": "event",
-                "value": {
-                    "title": "SGBV course",
-                    "start_date": "2011-06-20",
-                    "end_date": "2011-07-01",
-                    "place": "Philippines",
-                    "language": "English",
-                    "description": "",
-                },
-            }
-        ],
     )
+    # Its courses come from the events pages (events/queries.py).
+    make_course(make_index(page), title="SGBV course", sessions=[{"place": "Philippines"}])
     html = client.get(page.url).content.decode()
     assert "SGBV course" in html and "Philippines" in html
     assert page.workflow_link["url"] in html
@@ -307,26 +298,9 @@ def test_home_page_shows_campaign_stories_trainings_and_join_call(client, site, 
     home = site["en"]
     news = publish_child(home, NewsIndexPage, title="News")
     _story(news, "Recent story", datetime.date(2023, 11, 1))
-    soon = timezone.localdate() + datetime.timedelta(days=30)
-    publish_child(
-        home,
-        ProgrammePage,
-        title="Training",
-        kind=ProgrammeKind.TRAINING,
-        events=[
-            {
-                "type": "event",
-                "value": {
-                    "title": "Regional SGBV course",
-                    "start_date": soon.isoformat(),
-                    "end_date": None,
-                    "place": "Kigali",
-                    "language": "French",
-                    "description": "",
-                },
-            }
-        ],
-    )
+    soon = timezone.now() + datetime.timedelta(days=30)
+    training = publish_child(home, ProgrammePage, title="Training", kind=ProgrammeKind.TRAINING)
+    make_course(make_index(training), title="Regional SGBV course", sessions=[{"start": soon, "language": "fr"}])
     join = publish_child(home, JoinPage, title="Join")
     home.featured_campaign = campaign_target.campaign
     home.join_page = join
@@ -341,25 +315,9 @@ def test_home_page_shows_campaign_stories_trainings_and_join_call(client, site, 
 
 
 def test_home_page_lists_recent_trainings_when_none_is_planned(client, site):
-    publish_child(
-        site["en"],
-        ProgrammePage,
-        title="Training",
-        kind=ProgrammeKind.TRAINING,
-        events=[
-            {
-                "type": "event",
-                "value": {
-                    "title": "Pilot in Chile",
-                    "start_date": "2011-10-03",
-                    "end_date": "2011-10-14",
-                    "place": "Chile",
-                    "language": "English",
-                    "description": "",
-                },
-            }
-        ],
-    )
+    training = publish_child(site["en"], ProgrammePage, title="Training", kind=ProgrammeKind.TRAINING)
+    start = datetime.datetime(2011, 10, 3, 12, tzinfo=datetime.UTC)
+    make_course(make_index(training), title="Pilot in Chile", sessions=[{"start": start, "place": "Chile"}])
     html = client.get("/en/").content.decode()
     assert "Recent training courses" in html and "Pilot in Chile" in html
 

@@ -17,7 +17,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def attended(index, organiser):
     start = timezone.now() - datetime.timedelta(days=10)
-    session = first_session(make_course(index, title="SGBV pilot Manila", organiser="UN Police Division", sessions=[{"start": start, "place": "Manila", "time_zone": "Asia/Manila"}]))
+    session = first_session(
+        make_course(
+            index,
+            title="SGBV pilot Manila",
+            organiser="UN Police Division",
+            sessions=[{"start": start, "place": "Manila", "time_zone": "Asia/Manila"}],
+        )
+    )
     present = network_member(user__first_name="Amina", user__last_name="Diallo")
     absent = network_member()
     # Registered before the course began (the window has closed since).
@@ -72,7 +79,9 @@ def test_certificate_page_pdf_and_public_verification(client, attended, organise
 
 def test_training_record_on_the_profile_follows_its_own_visibility(client, attended, organiser):
     session, present, absent = attended
-    services.mark_attendance(actor=organiser, session=session, attended_ids=[Registration.objects.get(user=present.user).pk])
+    services.mark_attendance(
+        actor=organiser, session=session, attended_ids=[Registration.objects.get(user=present.user).pk]
+    )
     client.force_login(present.user)
     assert "Training record" in client.get("/en/members/me/").content.decode()
     present.visibility = {"country": Visibility.NETWORK}
@@ -97,7 +106,20 @@ def test_profile_form_saves_time_zone_and_refuses_an_unknown_one(client):
         "time_zone": "Mars/Olympus",
         "missions-TOTAL_FORMS": "0",
         "missions-INITIAL_FORMS": "0",
-        **{f"visibility_{f}": "private" for f in ("country", "police_service", "rank", "missions", "languages", "expertise", "bio", "photo", "training_record")},
+        **{
+            f"visibility_{f}": "private"
+            for f in (
+                "country",
+                "police_service",
+                "rank",
+                "missions",
+                "languages",
+                "expertise",
+                "bio",
+                "photo",
+                "training_record",
+            )
+        },
     }
     response = client.post("/en/members/me/edit/", data)
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
@@ -111,3 +133,20 @@ def test_profile_form_saves_time_zone_and_refuses_an_unknown_one(client):
     member.user.refresh_from_db()
     assert member.user.time_zone == "America/Santiago"
     assert member.visibility["training_record"] == "network"
+
+
+def test_attendance_in_the_wagtail_admin(client, attended, organiser):
+    session, present, absent = attended
+    client.force_login(organiser)
+    html = client.get(f"/admin/event-sessions/{session.pk}/attendance/").content.decode()
+    assert "Amina Diallo" in html
+    mine = Registration.objects.get(user=present.user)
+    back = f"/admin/event-sessions/{session.pk}/attendance/"
+    response = client.post(
+        f"/en/events/manage/sessions/{session.pk}/attendance/", {"attended": [str(mine.pk)], "next": back}
+    )
+    assert response["Location"] == back
+    mine.refresh_from_db()
+    assert mine.attended is True
+    client.force_login(absent.user)
+    assert client.get(f"/admin/event-sessions/{session.pk}/attendance/").status_code == 302

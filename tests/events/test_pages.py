@@ -45,7 +45,7 @@ def test_register_from_the_page_and_see_it_in_my_registrations(client, index, dj
     for n in range(5):
         other = make_course(index, title=f"Course {n}", sessions=[{}])
         services.register(actor=member.user, session=first_session(other))
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(20):
         html = client.get("/en/events/my/").content.decode()
     assert "Course 4" in html and "Registered" in html
 

@@ -19,8 +19,12 @@ from tests.test_celery_worker import wait_for
 def test_reminders_are_sent_once_each_in_her_language(index, settings, django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     now = timezone.now()
-    week = first_session(make_course(index, title="Week course", sessions=[{"start": now + datetime.timedelta(days=6)}]))
-    tomorrow = first_session(make_course(index, title="Tomorrow course", sessions=[{"start": now + datetime.timedelta(hours=20)}]))
+    week = first_session(
+        make_course(index, title="Week course", sessions=[{"start": now + datetime.timedelta(days=6)}])
+    )
+    tomorrow = first_session(
+        make_course(index, title="Tomorrow course", sessions=[{"start": now + datetime.timedelta(hours=20)}])
+    )
     far = first_session(make_course(index, title="Far course", sessions=[{"start": now + datetime.timedelta(days=40)}]))
     member = network_member(user__language="fr")
     for session in (week, tomorrow, far):
@@ -45,7 +49,9 @@ def test_reminder_task_runs_on_a_real_worker_and_arrives_once(celery_worker):
     from events.tasks import send_session_reminders
 
     index = make_index(home_pages()["en"])
-    session = first_session(make_course(index, title="Worker course", sessions=[{"start": timezone.now() + datetime.timedelta(days=3)}]))
+    session = first_session(
+        make_course(index, title="Worker course", sessions=[{"start": timezone.now() + datetime.timedelta(days=3)}])
+    )
     member = network_member()
     with transaction.atomic():
         services.register(actor=member.user, session=session)
