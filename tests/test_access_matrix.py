@@ -63,9 +63,9 @@ from network.services import community
 from tests.factories import MemberFactory
 from tests.factories.campaigns import CampaignFactory, RecordedValueFactory, StatisticSeriesFactory, TargetFactory
 from tests.factories.cms import make_document, publish_child
+from tests.factories.events import first_session, make_course
 from tests.factories.library import make_library_document
 from tests.factories.mentoring import enrol, make_programme
-from tests.factories.events import first_session, make_course
 from tests.factories.staff import ApplicationFactory, make_staff
 
 # --- roles ---------------------------------------------------------------------------------------------------
