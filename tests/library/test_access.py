@@ -138,7 +138,7 @@ def test_restricted_file_is_handed_to_nginx_when_configured(client, documents, c
 
 def test_library_home_filters_in_the_query(client, documents, community, django_assert_max_num_queries):
     client.force_login(community)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("library:home"), {"language": "en"})
     assert response.status_code == 200
     assert "Granted-Doc-Eland" not in response.text
