@@ -39,7 +39,7 @@ def _calendar(name: str) -> Calendar:
     return calendar
 
 
-def _event(session: Session, *, with_link: bool, stamp: datetime.datetime) -> Event:
+def _event(session: Session, *, with_link: bool, stamp: datetime.datetime, request=None) -> Event:
     page = session.page
     zone = session.zone
     event = Event()
@@ -61,13 +61,15 @@ def _event(session: Session, *, with_link: bool, stamp: datetime.datetime) -> Ev
         description = f"{description}\n\n{session.online_link}".strip()
         event.add("url", session.online_link)
     else:
-        event.add("url", site_address() + page.url if page.url else site_address())
+        # With the request, Wagtail reads the sites' root paths once for the whole feed, not once per event.
+        page_url = page.get_url(request=request) or ""
+        event.add("url", page_url if page_url.startswith("http") else site_address(request) + page_url)
     if description:
         event.add("description", description)
     return event
 
 
-def calendar_bytes(sessions, *, name: str, with_link) -> bytes:
+def calendar_bytes(sessions, *, name: str, with_link, request=None) -> bytes:
     """An iCalendar file of these sessions; `with_link(session)` says whether to include its online link."""
     calendar = _calendar(name)
     stamp = timezone.now()
@@ -77,7 +79,7 @@ def calendar_bytes(sessions, *, name: str, with_link) -> bytes:
         if component is not None:
             calendar.add_component(component)
     for session in sessions:
-        calendar.add_component(_event(session, with_link=with_link(session), stamp=stamp))
+        calendar.add_component(_event(session, with_link=with_link(session), stamp=stamp, request=request))
     return calendar.to_ical()
 
 

@@ -150,7 +150,9 @@ def session_ics(request, pk):
             session=session, user=request.user, state=RegistrationState.REGISTERED
         ).first()
     show = permissions.can_see_online_link(request.user, registration)
-    content = calendar.calendar_bytes([session], name=session.page.title, with_link=lambda _session: show)
+    content = calendar.calendar_bytes(
+        [session], name=session.page.title, with_link=lambda _session: show, request=request
+    )
     return _ics_response(content, f"session-{session.pk}.ics")
 
 
@@ -167,7 +169,7 @@ def calendar_feed(request, token):
         )
     )
     content = calendar.calendar_bytes(
-        sessions, name=_("My trainings and events"), with_link=lambda session: session.pk in held
+        sessions, name=_("My trainings and events"), with_link=lambda session: session.pk in held, request=request
     )
     return _ics_response(content, "my-events.ics")
 
