@@ -44,6 +44,7 @@ bench: venv
 	$(PY) tests/bench/forum_bench.py
 	$(PY) tests/bench/forum_peers_bench.py
 	$(PY) tests/bench/search_bench.py
+	$(PY) tests/bench/mentoring_bench.py
 
 lint: venv
 	$(VENV)/bin/ruff check .
