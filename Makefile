@@ -46,6 +46,7 @@ bench: venv
 	$(PY) tests/bench/search_bench.py
 	$(PY) tests/bench/library_bench.py
 	$(PY) tests/bench/events_bench.py
+	$(PY) tests/bench/mentoring_bench.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -251,3 +251,27 @@ def test_index_queries_stay_bounded(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(15):
         assert client.get("/en/mentoring/").status_code == 200
     assert Role.MENTEE
+
+
+def test_site_search_never_finds_the_pairs_notes(client):
+    mentorship = active()
+    services.log_meeting(
+        mentorship, actor=mentorship.mentee.member.user, starts_at=timezone.now(), notes=f"{NOTE} patrol leadership"
+    )
+    client.force_login(mentorship.mentee.member.user)
+    response = client.get("/en/search/", {"q": "patrol leadership"})
+    assert response.status_code == 200
+    # Notes are in no search index: no result points to the pair, and their words appear nowhere.
+    assert b"/mentoring/pairs/" not in response.content
+    assert NOTE.encode() not in response.content
+
+
+def test_campaign_metric_counts_active_pairs():
+    from campaigns.metrics import get_metric
+
+    active()
+    closed = active()
+    metric = get_metric("mentoring_active_pairs")
+    assert metric.value_on(timezone.localdate()).value == 2
+    services.close_mentorship(closed, actor=closed.mentee.member.user, reason="completed")
+    assert metric.value_on(timezone.localdate()).value == 1
