@@ -80,8 +80,8 @@ def test_applicant_sees_her_application_and_why_the_rest_is_closed(client, site,
 
     html = area_of(client, applicant.user)
 
-    assert available(html) == ["notifications", "requests"]
-    assert unavailable(html) == ["directory", "community", "forums", "messages", "advocacy"]
+    assert available(html) == ["notifications", "library", "requests", "events"]
+    assert unavailable(html) == ["directory", "community", "forums", "messages", "mentoring", "advocacy"]
     assert "Membership application: Civilian" in html
     assert "once their membership application is approved" in why_not(html, "directory")
     assert "Not open to you yet" in html
@@ -100,8 +100,8 @@ def test_observer_logs_advocacy_but_sees_no_directory_count(client, site, listed
 
     html = area_of(client, observer.user)
 
-    assert available(html) == ["notifications", "requests", "advocacy"]
-    assert unavailable(html) == ["directory", "community", "forums", "messages"]
+    assert available(html) == ["notifications", "library", "requests", "events", "advocacy"]
+    assert unavailable(html) == ["directory", "community", "forums", "messages", "mentoring"]
     assert why_not(html, "directory") == "Open to active, civilian and honorary members; observers do not have access."
     assert "members listed" not in html
     assert reverse("network:directory") not in html
@@ -113,7 +113,16 @@ def test_active_member_without_community_access_is_told_how_to_ask(client, site,
 
     html = area_of(client, member.user)
 
-    assert available(html) == ["directory", "messages", "notifications", "requests", "advocacy"]
+    assert available(html) == [
+        "directory",
+        "messages",
+        "notifications",
+        "library",
+        "requests",
+        "events",
+        "mentoring",
+        "advocacy",
+    ]
     assert unavailable(html) == ["community", "forums"]
     assert "moderator approves their request" in why_not(html, "community")
     assert "<strong>4</strong> members listed" in html  # the three others and herself
@@ -137,7 +146,18 @@ def test_community_member_has_every_section_and_nothing_closed(client, site, mod
 
     html = area_of(client, member.user)
 
-    assert available(html) == ["directory", "community", "forums", "messages", "notifications", "requests", "advocacy"]
+    assert available(html) == [
+        "directory",
+        "community",
+        "forums",
+        "messages",
+        "notifications",
+        "library",
+        "requests",
+        "events",
+        "mentoring",
+        "advocacy",
+    ]
     assert unavailable(html) == []
     assert "Not open to you yet" not in html
     assert reverse("network:community_home") in html
@@ -151,8 +171,8 @@ def test_staff_get_the_administration_with_their_queues(client, site, listed):
 
     html = area_of(client, officer)
 
-    assert available(html) == ["notifications", "requests", "administration"]
-    assert unavailable(html) == ["directory", "community", "forums", "messages", "advocacy"]
+    assert available(html) == ["notifications", "library", "requests", "events", "administration"]
+    assert unavailable(html) == ["directory", "community", "forums", "messages", "mentoring", "advocacy"]
     assert "Membership applications waiting for a decision" in html
     assert "1 waiting" in html
     assert "Apply for membership" not in html
@@ -226,9 +246,10 @@ def test_area_costs_few_queries_and_fewer_once_cached(client, site, moderator, l
     area_of(client, listed[2].user)
     member = community_member(moderator)
     client.force_login(member.user)
-    # Session, user; the header's two (permissions, unread count); her application, her Community of
-    # Practice request and her advocacy actions.
-    with django_assert_max_num_queries(7):
+    # User; the header's viewer query; her readable forums; the library's count and newest documents; her
+    # application, her Community of Practice request, her registrations, her mentoring requests and her
+    # advocacy actions: one query each, however much there is.
+    with django_assert_max_num_queries(10):
         client.get(AREA)
     # Her sections come from the cache: only what every signed-in page costs is left.
     with django_assert_max_num_queries(4):
@@ -302,7 +323,7 @@ def test_community_home_is_built_from_the_panels(client, site, moderator, listed
 
     html = client.get(reverse("network:community_home")).content.decode()
 
-    assert panels(html) == ["directory", "forums", "messages", "advocacy"]
+    assert panels(html) == ["directory", "forums", "messages", "library", "advocacy"]
     assert "being built" not in html and "will hold" not in html
     assert "members of the network are listed" in html
 
@@ -315,7 +336,7 @@ def test_community_home_shows_requests_waiting_for_her_endorsement(client, site,
 
     html = client.get(reverse("network:community_home")).content.decode()
 
-    assert panels(html) == ["directory", "forums", "endorsements", "messages", "advocacy"]
+    assert panels(html) == ["directory", "forums", "endorsements", "messages", "library", "advocacy"]
     assert "Noor Haddad" in html
     assert "Private-Motivation-Text" not in html
 
