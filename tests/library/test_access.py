@@ -3,6 +3,7 @@ document URL all ask the same policy, and a document someone may not open does n
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.urls import reverse
 
 from library import services
@@ -168,3 +169,13 @@ def test_editors_see_that_the_french_version_is_missing(client, editor, active):
     assert "French version missing" not in client.get(url).text
     client.force_login(editor)
     assert "French version missing" in client.get(url).text
+
+
+def test_library_home_offers_the_library_search_and_it_finds_only_documents(client, editor, site):
+    make_library_document("Patrol handbook Okavango", actor=editor, level=AccessLevel.PUBLIC)
+    call_command("search_reindex", verbosity=0)
+    home = client.get(reverse("library:home")).text
+    assert f'action="{reverse("search:site_search")}"' in home and 'name="kind" value="document"' in home
+
+    results = client.get(reverse("search:site_search"), {"q": "Okavango", "kind": "document"}).text
+    assert "Search the library" in results and "Patrol handbook Okavango" in results
