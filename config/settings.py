@@ -389,13 +389,13 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "library.forms.DocumentAdminForm"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "txt", "png", "jpg", "jpeg"]
 LIBRARY_MAX_UPLOAD_BYTES = int(env("LIBRARY_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 # A zip (DOCX, XLSX, PPTX, ODT) is refused when its declared content is larger than this, expands more than
-# LIBRARY_ZIP_MAX_RATIO times its compressed size, or holds more than LIBRARY_ZIP_MAX_MEMBERS files.
-LIBRARY_ZIP_MAX_UNCOMPRESSED_BYTES = int(env("LIBRARY_ZIP_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024)))
-LIBRARY_ZIP_MAX_RATIO = int(env("LIBRARY_ZIP_MAX_RATIO", "100"))
-LIBRARY_ZIP_MAX_MEMBERS = int(env("LIBRARY_ZIP_MAX_MEMBERS", "2000"))
+# UPLOAD_ZIP_MAX_RATIO times its compressed size, or holds more than UPLOAD_ZIP_MAX_MEMBERS files.
+UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES = int(env("UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024)))
+UPLOAD_ZIP_MAX_RATIO = int(env("UPLOAD_ZIP_MAX_RATIO", "100"))
+UPLOAD_ZIP_MAX_MEMBERS = int(env("UPLOAD_ZIP_MAX_MEMBERS", "2000"))
 # Behind nginx: files are handed over with X-Accel-Redirect to this internal location (e.g. "/protected/"),
 # which maps to PRIVATE_MEDIA_ROOT. Empty: Django streams the file itself.
-LIBRARY_X_ACCEL_REDIRECT_PREFIX = env("LIBRARY_X_ACCEL_REDIRECT_PREFIX")
+PRIVATE_FILES_X_ACCEL_REDIRECT_PREFIX = env("PRIVATE_FILES_X_ACCEL_REDIRECT_PREFIX")
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 ANONYMOUS_PAGE_CACHE_SECONDS = int(env("ANONYMOUS_PAGE_CACHE_SECONDS", "600"))

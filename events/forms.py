@@ -1,12 +1,11 @@
-import puremagic
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from events.choices import EventFormat, EventKind, EventTiming, Region, SessionLanguage
+from network import files
 
 MAX_LETTER_BYTES = 5 * 1024 * 1024
-LETTER_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+LETTER_EXTENSIONS = ("pdf", "png", "jpg", "jpeg")
 
 
 class EventFilterForm(forms.Form):
@@ -26,21 +25,10 @@ class EventFilterForm(forms.Form):
 
 
 def sniff_letter(upload) -> str:
-    """The content type of an uploaded letter, read from its bytes (puremagic); raises ValidationError."""
-    if upload.size > MAX_LETTER_BYTES:
-        raise ValidationError(_("The letter is larger than 5 MB. Please send a smaller file."))
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    try:
-        matches = puremagic.magic_string(head)
-    except (puremagic.PureError, ValueError):
-        matches = []
-    for match in matches:
-        mime = getattr(match, "mime_type", "") or ""
-        if mime in LETTER_TYPES:
-            return mime
-    raise ValidationError(_("The letter must be a PDF, PNG or JPEG file."))
+    """The content type of an uploaded letter, checked by the site's private-file rules; raises ValidationError."""
+    return files.check_upload(
+        upload, upload.name, max_bytes=MAX_LETTER_BYTES, extensions=LETTER_EXTENSIONS
+    ).content_type
 
 
 class RegistrationForm(forms.Form):

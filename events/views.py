@@ -7,7 +7,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from events import calendar, certificates, permissions, queries, services
 from events.choices import RegistrationState
 from events.forms import DecisionForm, MessageForm, RegistrationForm, ReportFilterForm
 from events.models import Registration, Session
+from network.files import extension_of, file_response
 from network.timezones import user_time_zone
 
 
@@ -179,14 +180,10 @@ def letter(request, pk):
     registration = get_object_or_404(Registration, pk=pk)
     if not permissions.can_view_letter(request.user, registration) or not registration.letter:
         raise Http404
-    response = FileResponse(
-        registration.letter.open("rb"), content_type=registration.letter_type or "application/octet-stream"
+    extension = extension_of(registration.letter.name)
+    return file_response(
+        registration.letter, filename=f"letter-{registration.pk}.{extension}", extension=extension, public=False
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="letter-{registration.pk}.{registration.letter.name.rsplit(".", 1)[-1]}"'
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _certificate_registration(request, pk) -> Registration:

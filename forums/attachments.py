@@ -1,26 +1,14 @@
-"""What a post may carry as an attachment: the type is read from the file's first bytes (filetype), never
-from its name or the browser's word, and the size is bounded."""
+"""What a post may carry as an attachment: the site's private-file rules (network.files: type read from the
+content and agreeing with the extension, zips measured before they are opened), with a smaller size limit."""
 
 import os
 import re
 
-import filetype
-from django.core.files.uploadedfile import UploadedFile
-from django.utils.translation import gettext as _
+from django.core.exceptions import ValidationError
+
+from network import files
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ALLOWED_TYPES = {
-    "application/pdf": "pdf",
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "image/webp": "webp",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
-    "application/vnd.oasis.opendocument.text": "odt",
-    "text/plain": "txt",
-}
-TEXT_EXTENSIONS = {"txt", "csv", "md"}
 
 
 def clean_name(name: str) -> str:
@@ -28,29 +16,9 @@ def clean_name(name: str) -> str:
     return re.sub(r"[^\w.\- ()]+", "_", base)[:150]
 
 
-def sniff(upload: UploadedFile) -> str:
-    """The content type of the upload, or raises ValueError with the message for the member."""
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValueError(
-            _("“%(name)s” is larger than 10 MB. Share a smaller file, or a link to it.") % {"name": upload.name}
-        )
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is not None and kind.mime in ALLOWED_TYPES:
-        return kind.mime
-    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    if kind is None and extension in TEXT_EXTENSIONS and b"\x00" not in head:
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            return "text/plain"
-    raise ValueError(
-        _(
-            "“%(name)s” is not a file type the forums take. Attach a PDF, an image (PNG, JPEG, WebP), a Word, Excel, PowerPoint or OpenDocument file, or plain text."
-        )
-        % {"name": upload.name}
-    )
+def check(upload) -> files.CheckedFile:
+    """The checked type of the upload, or ValueError with the message for the member."""
+    try:
+        return files.check_upload(upload, upload.name, max_bytes=MAX_ATTACHMENT_BYTES)
+    except ValidationError as error:
+        raise ValueError(error.messages[0]) from error

@@ -9,7 +9,10 @@ BODY_HELP = _(
     "Markdown: **bold**, *italic*, [a link](https://…), > a quote, - a list. Mention a member with @ and her "
     "handle, e.g. @amina.diallo."
 )
-ATTACHMENT_HELP = _("Optional. A PDF, image, Office or OpenDocument file or plain text, up to 10 MB.")
+ATTACHMENT_HELP = _(
+    "Optional. A PDF, a PNG or JPEG image, a Word, Excel, PowerPoint or OpenDocument text file, or plain text, "
+    "up to 10 MB."
+)
 
 
 class PostForm(forms.Form):

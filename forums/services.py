@@ -188,7 +188,7 @@ MAX_ATTACHMENTS = 5
 
 
 def _check_attachments(files) -> list[tuple[object, str]]:
-    from forums.attachments import sniff
+    from forums.attachments import check
 
     files = [upload for upload in files or [] if upload]
     if len(files) > MAX_ATTACHMENTS:
@@ -198,7 +198,7 @@ def _check_attachments(files) -> list[tuple[object, str]]:
     checked = []
     for upload in files:
         try:
-            checked.append((upload, sniff(upload)))
+            checked.append((upload, check(upload).content_type))
         except ValueError as error:
             raise ForumError(str(error), code="attachment") from error
     return checked

@@ -6,7 +6,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from forums.forms import (
 )
 from forums.models import Attachment, Forum, Topic
 from forums.services import ForumError, render_post_html
+from network.files import extension_of, file_response
 from network.models import Member
 
 
@@ -294,13 +295,14 @@ def attachment(request, pk):
     found = Attachment.objects.select_related("post__topic__forum").filter(pk=pk).first()
     if found is None or not permissions.can_read_post(request.user, found.post):
         raise Http404
-    response = FileResponse(
-        found.file.open("rb"), as_attachment=True, filename=found.original_name, content_type=found.content_type
+    # Always a download: a post's file never opens in the site's own origin.
+    return file_response(
+        found.file,
+        filename=found.original_name,
+        extension=extension_of(found.original_name),
+        public=False,
+        inline=False,
     )
-    response["Cache-Control"] = "private, max-age=0, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
 
 
 @forums_required

@@ -3,7 +3,7 @@ language, year), who may open a document (access level and per-document grants),
 what the background extraction found in its file (text, page count, a preview of the first page).
 
 Files live in the private storage (network.models.get_private_storage), under names the server makes up, and
-are reached only through views that ask library.permissions (see library/serving.py).
+are reached only through views that ask library.permissions (see network/files.py: file_response).
 """
 
 import os

@@ -10,7 +10,7 @@ from library import queries, services
 from library.forms import BrowseForm
 from library.models import DocumentVersion
 from library.permissions import can_manage_library
-from library.serving import file_response
+from network.files import file_response
 
 
 @require_safe

@@ -124,7 +124,8 @@ def test_selective_registration_with_a_letter_checked_by_its_content(client, ind
         f"/en/events/sessions/{session.pk}/register/", {"nomination_note": "My words", "letter": fake}
     )
     html = response.content.decode()
-    assert response.status_code == 200 and "must be a PDF, PNG or JPEG" in html and "My words" in html
+    assert response.status_code == 200 and "My words" in html
+    assert "its content is not a PDF file" in html and "PDF, PNG or JPEG" in html
     assert not Registration.objects.exists()
     letter = SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n% letter\n", content_type="application/pdf")
     client.post(f"/en/events/sessions/{session.pk}/register/", {"letter": letter})

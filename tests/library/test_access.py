@@ -128,7 +128,7 @@ def test_served_files_carry_the_safety_headers(client, documents, editor):
 
 
 def test_restricted_file_is_handed_to_nginx_when_configured(client, documents, community, settings):
-    settings.LIBRARY_X_ACCEL_REDIRECT_PREFIX = "/protected/"
+    settings.PRIVATE_FILES_X_ACCEL_REDIRECT_PREFIX = "/protected/"
     client.force_login(community)
     response = client.get(reverse("library:document_download", args=[documents["community"].pk]))
     assert response.status_code == 200

@@ -50,7 +50,7 @@ def test_script_renamed_txt_is_refused():
 def test_svg_is_refused_by_its_extension():
     error = refusal("chart.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
     assert error.code == "extension"
-    assert "not a file type the library takes" in error.messages[0]
+    assert "not a file type taken here" in error.messages[0]
 
 
 def test_svg_renamed_png_is_refused():
@@ -81,7 +81,7 @@ def test_zip_bomb_renamed_docx_is_refused_without_being_inflated():
 
 
 def test_zip_with_too_many_members_is_refused(settings):
-    settings.LIBRARY_ZIP_MAX_MEMBERS = 10
+    settings.UPLOAD_ZIP_MAX_MEMBERS = 10
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("word/document.xml", "<w/>")
