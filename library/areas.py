@@ -12,7 +12,7 @@ LATEST_SHOWN = 5
 
 @register_member_section(order=35)
 def library_section(request) -> Section:
-    count = queries.visible_documents(request.user).count()
+    latest, count = queries.latest_documents_and_count(request.user, limit=3)
     return Section(
         key="library",
         title=_("Document library"),
@@ -23,7 +23,7 @@ def library_section(request) -> Section:
         count_label=ngettext("document you can open", "documents you can open", count),
         items=[
             Item(title=document.title, url=reverse("library:document_detail", args=[document.pk]))
-            for document in queries.latest_documents(request.user, limit=3)
+            for document in latest
         ],
     )
 

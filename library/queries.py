@@ -2,7 +2,7 @@
 before counting and paging."""
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Window
 from django.shortcuts import get_object_or_404
 
 from library.models import Document, DocumentVersion, Topic
@@ -80,3 +80,11 @@ def has_translation_in(document: Document, language: str) -> bool:
 
 def latest_documents(user, limit: int = 5) -> list[Document]:
     return list(visible_documents(user).order_by("-created_at", "-pk")[:limit])
+
+
+def latest_documents_and_count(user, limit: int = 3) -> tuple[list[Document], int]:
+    """The newest documents she may open and how many she may open in all, in one query (a window count)."""
+    documents = list(
+        visible_documents(user).annotate(visible_total=Window(Count("pk"))).order_by("-created_at", "-pk")[:limit]
+    )
+    return documents, documents[0].visible_total if documents else 0
