@@ -159,6 +159,10 @@ def main() -> int:
         home = home_pages()["en"]
         organiser = make_staff(StaffRole.TRAINING_ORGANISER)
         index, member, chosen = build(home, organiser)
+        # Fresh statistics, as autovacuum keeps them on a live database: without them PostgreSQL plans for
+        # tables it believes empty (rows=1) and sorts every session instead of reading the start-time index.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         built = time.perf_counter() - started
         client = Client()
         client.force_login(member.user)
