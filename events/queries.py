@@ -22,18 +22,17 @@ def _index_levels():
     return EventsIndexPage.objects.filter(path=OuterRef("index_path")).values("access_level")[:1]
 
 
-def visible_sessions(user):
-    """Live sessions whose page (and index page) the person may see, with `seats_taken`, `index_level` and
-    `my_state` (her current registration's state, or None)."""
+def visible_sessions(user, *, with_counts: bool = True):
+    """Live sessions whose page (and index page) the person may see, with `index_level`, `my_state` (her current
+    registration's state, or None) and, unless told otherwise, `seats_taken` and `waiting` (counting them
+    groups every session read: lists that show no seats leave them out)."""
     level = permissions.viewer_level(user)
-    sessions = (
-        Session.objects.filter(page__live=True, page__access_level__lte=level)
-        .select_related("page")
-        .annotate(
+    sessions = Session.objects.filter(page__live=True, page__access_level__lte=level).select_related("page")
+    if with_counts:
+        sessions = sessions.annotate(
             seats_taken=Count("registrations", filter=Q(registrations__state__in=SEAT_STATES)),
             waiting=Count("registrations", filter=Q(registrations__state=RegistrationState.WAITLISTED)),
         )
-    )
     # The index page is the parent: its path is the page's path without the last step (4 characters).
     sessions = sessions.alias(index_path=_parent_path()).annotate(index_level=Subquery(_index_levels()))
     sessions = sessions.filter(Q(index_level__isnull=True) | Q(index_level__lte=level))
@@ -254,7 +253,7 @@ def training_record(member_user):
 def upcoming_trainings(user, *, limit: int = 3, under=None) -> tuple[list[Session], bool]:
     """The next training sessions she may see (the home page and programme pages); when none is planned, the
     latest ones, and False."""
-    sessions = visible_sessions(user)
+    sessions = visible_sessions(user, with_counts=False)
     if under is not None:
         sessions = sessions.filter(page__path__startswith=under.path)
     now = timezone.now()
