@@ -7,7 +7,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Trainings and events")
 
     def ready(self):
-        from events import metrics, notifications, queries  # noqa: F401 -- metrics registers the campaign metric
+        from events import metrics, notifications, queries, signals  # noqa: F401 -- metrics registers the metric, signals connect
         from events.models import PAGE_CONTEXT
 
         notifications.register()

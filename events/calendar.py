@@ -7,17 +7,29 @@ secret and signed: `<user id>.<key>:<signature>`; replacing the key (reset) revo
 
 import datetime
 import functools
+import hashlib
+import uuid
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
-from events.models import CalendarFeed, Session
+from events import queries
+from events.choices import RegistrationState
+from events.models import CalendarFeed, Registration, Session
 from network.services.templated_mail import site_address
 
 FEED_SALT = "events.calendar-feed"
+# The serialised personal feeds are cached (serialising 200 events takes longer than a page may); the key holds
+# everything the feed is made of, so a change is seen at once: her registrations and their pages (a fingerprint
+# read from the database on each request), and a version of the sessions and event pages that events/signals.py
+# replaces whenever one of them is saved, moved or deleted, however the change was made.
+FEED_CACHE_SECONDS = 3600
+SESSIONS_VERSION_KEY = "events:sessions-version"
 PRODID = "-//Peacekeepers Network//Trainings and events//EN"
 
 
@@ -81,6 +93,47 @@ def calendar_bytes(sessions, *, name: str, with_link, request=None) -> bytes:
     for session in sessions:
         calendar.add_component(_event(session, with_link=with_link(session), stamp=stamp, request=request))
     return calendar.to_ical()
+
+
+def sessions_version() -> str:
+    """The current version of the sessions and event pages; a lost version (evicted, Redis restarted) becomes
+    a new one, so no feed cached under an old version is ever read again."""
+    version = cache.get(SESSIONS_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.set(SESSIONS_VERSION_KEY, version, None)
+    return version
+
+
+def sessions_changed() -> None:
+    """Forget every cached feed: a session or an event page was saved, moved or deleted."""
+    cache.set(SESSIONS_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def _feed_cache_key(feed: CalendarFeed, fingerprint: tuple, request) -> str:
+    host = request.get_host() if request is not None else ""
+    parts = (feed.user_id, feed.key, translation.get_language(), host, fingerprint, sessions_version())
+    return "events:feed:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def feed_bytes(feed: CalendarFeed, *, request=None) -> bytes:
+    """Her personal feed: the sessions she holds a seat on (or an offer for), with the online link of those she
+    is registered for; served from the cache while nothing it shows has changed."""
+    key = _feed_cache_key(feed, queries.feed_fingerprint(feed.user), request)
+    content = cache.get(key)
+    if content is not None:
+        return content
+    sessions = list(queries.feed_sessions(feed.user))
+    held = set(
+        Registration.objects.filter(user=feed.user, state=RegistrationState.REGISTERED).values_list(
+            "session_id", flat=True
+        )
+    )
+    content = calendar_bytes(
+        sessions, name=_("My trainings and events"), with_link=lambda session: session.pk in held, request=request
+    )
+    cache.set(key, content, FEED_CACHE_SECONDS)
+    return content
 
 
 def feed_token(feed: CalendarFeed) -> str:

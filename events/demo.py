@@ -1,7 +1,8 @@
 """Demo courses and events for `make run`, from ../shared/facts.md: the 2011 train-the-trainer pilots on
 sexual and gender-based violence (Manila, Kigali in English and French, Santiago, Germany), the Gender Toolkit
 pilot at the IAWP conference in Lexington (English and French), and upcoming webinars. The home page and the
-Training programme list them (events/queries.py). Safe to run again: nothing is created twice."""
+Training programme list them (events/queries.py). The French site has the French translations of the two
+pilots, which hold their French-language sessions. Safe to run again: nothing is created twice."""
 
 import datetime
 from zoneinfo import ZoneInfo
@@ -185,8 +186,73 @@ def seed_events_demo() -> None:
             )
         ]
         _add(index_fr.specific, webinaire)
+        _french_course(
+            sgbv,
+            index_fr.specific,
+            title="Formation de formateurs aux enquêtes sur les violences sexuelles et sexistes",
+            slug="formation-formateurs-vss",
+            intro="Deux semaines pour préparer des formatrices et formateurs de police à enseigner la prévention "
+            "des violences sexuelles et sexistes et les enquêtes sur ces violences après un conflit. La session "
+            "en français a lieu à Kigali.",
+            body="<p>Le programme suit le cursus des Nations Unies de 2011 : comprendre les violences sexuelles "
+            "et sexistes, résoudre les problèmes sur le terrain, traiter une scène de crime, mener des auditions, "
+            "appliquer les normes des Nations Unies, accompagner des collègues par le mentorat et protéger les "
+            "personnes les plus exposées, notamment les femmes et les enfants.</p>",
+            organiser="Division de la police des Nations Unies",
+            labels={"Kigali (French)": "Kigali (en français)"},
+        )
+        _french_course(
+            toolkit,
+            index_fr.specific,
+            title="Formation pilote à la boîte à outils sur le genre",
+            slug="boite-a-outils-genre-pilote",
+            intro="La boîte à outils sur le genre de la police des Nations Unies mise à l'essai lors de la "
+            "conférence annuelle de l'IAWP à Lexington : en anglais le 23 août 2011, en français le 25 août.",
+            body="<p>La boîte à outils aide les policières et policiers à intégrer le genre dans leur travail en "
+            "mission, à épauler la police du pays hôte dans ses politiques d'égalité et la création d'unités "
+            "spécialisées, à encadrer les enquêtes sur les violences sexuelles et sexistes et à travailler avec "
+            "les services d'orientation des victimes.</p>",
+            organiser="Division de la police des Nations Unies et IAWP",
+            labels={"French": "En français"},
+            places={"IAWP conference, Lexington, Kentucky": "Conférence de l'IAWP, Lexington (Kentucky)"},
+        )
 
     _demo_registrations(sgbv, toolkit, webinar)
+
+
+def _french_course(english, index_fr, *, title, slug, intro, body, organiser, labels, places=None) -> Page:
+    """The French translation of a course, holding its French-language sessions: they move over from the
+    English page (with any registrations), so each session is written once and its seats counted once."""
+    french_locale = Locale.objects.get(language_code="fr")
+    existing = english.get_translation_or_none(french_locale)
+    if existing is not None:
+        return existing.specific
+    page = CoursePage(
+        title=title,
+        slug=slug,
+        intro=intro,
+        body=body,
+        region=english.region,
+        organiser=organiser,
+        organiser_email=english.organiser_email,
+        selective=english.selective,
+        access_level=english.access_level,
+        translation_key=english.translation_key,
+        locale=french_locale,
+    )
+    index_fr.add_child(instance=page)
+    runs = Session.objects.filter(page=english, language="fr")
+    for session in runs:
+        session.page = page
+        session.label = labels.get(session.label, session.label)
+        session.place = (places or {}).get(session.place, session.place)
+        session.save()
+    page = CoursePage.objects.get(pk=page.pk)
+    page.save_revision().publish()
+    # The English page's next revision no longer holds the sessions that moved.
+    english = CoursePage.objects.get(pk=english.pk)
+    english.save_revision().publish()
+    return page
 
 
 def _demo_registrations(sgbv, toolkit, webinar) -> None:

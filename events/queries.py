@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -22,18 +22,17 @@ def _index_levels():
     return EventsIndexPage.objects.filter(path=OuterRef("index_path")).values("access_level")[:1]
 
 
-def visible_sessions(user):
-    """Live sessions whose page (and index page) the person may see, with `seats_taken`, `index_level` and
-    `my_state` (her current registration's state, or None)."""
+def visible_sessions(user, *, with_counts: bool = True):
+    """Live sessions whose page (and index page) the person may see, with `index_level`, `my_state` (her current
+    registration's state, or None) and, unless told otherwise, `seats_taken` and `waiting` (counting them
+    groups every session read: lists that show no seats leave them out)."""
     level = permissions.viewer_level(user)
-    sessions = (
-        Session.objects.filter(page__live=True, page__access_level__lte=level)
-        .select_related("page")
-        .annotate(
+    sessions = Session.objects.filter(page__live=True, page__access_level__lte=level).select_related("page")
+    if with_counts:
+        sessions = sessions.annotate(
             seats_taken=Count("registrations", filter=Q(registrations__state__in=SEAT_STATES)),
             waiting=Count("registrations", filter=Q(registrations__state=RegistrationState.WAITLISTED)),
         )
-    )
     # The index page is the parent: its path is the page's path without the last step (4 characters).
     sessions = sessions.alias(index_path=_parent_path()).annotate(index_level=Subquery(_index_levels()))
     sessions = sessions.filter(Q(index_level__isnull=True) | Q(index_level__lte=level))
@@ -50,8 +49,21 @@ def _parent_path():
 
 
 def index_sessions(user, index_page, filters: dict, *, page_number=None):
-    """The sessions of the courses and events below this index page, filtered, upcoming first."""
-    sessions = visible_sessions(user).filter(page__path__startswith=index_page.path, page__depth=index_page.depth + 1)
+    """The sessions of the courses and events below this index page, filtered, upcoming first, with `my_state`
+    (her current registration's state, or None) on the sessions of the page shown.
+
+    Lean on purpose: the index page is the sessions' parent, so its level is known without a subquery per row,
+    the list shows no seat counts, and her registrations are read for the 20 sessions shown only (one query),
+    not as a subquery over every session the paginator counts."""
+    level = permissions.viewer_level(user)
+    sessions = Session.objects.filter(
+        page__live=True,
+        page__access_level__lte=level,
+        page__path__startswith=index_page.path,
+        page__depth=index_page.depth + 1,
+    ).select_related("page")
+    if getattr(index_page, "access_level", AccessLevel.PUBLIC) > level:
+        sessions = sessions.none()
     now = timezone.now()
     if filters.get("kind"):
         sessions = sessions.filter(page__kind=filters["kind"])
@@ -69,7 +81,18 @@ def index_sessions(user, index_page, filters: dict, *, page_number=None):
         sessions = sessions.filter(ends_at__gte=now).order_by("starts_at", "pk")
     else:
         sessions = sessions.order_by("starts_at", "pk")
-    return Paginator(sessions, SESSIONS_PER_PAGE).get_page(page_number)
+    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(page_number)
+    page.object_list = shown = list(page.object_list)
+    states = {}
+    if user.is_authenticated and shown:
+        states = dict(
+            Registration.objects.filter(
+                user=user, session__in=[session.pk for session in shown], state__in=CURRENT_STATES
+            ).values_list("session_id", "state")
+        )
+    for session in shown:
+        session.my_state = states.get(session.pk)
+    return page
 
 
 @dataclass
@@ -167,6 +190,22 @@ def my_registrations(user):
     )
 
 
+REGISTRATIONS_PER_PAGE = 20
+
+
+def my_registration_pages(user, *, upcoming_page=None, past_page=None, now=None):
+    """Her registrations in two paged lists: sessions still to come (or running), soonest first, and past
+    sessions, latest first. Two counts and two pages of rows, whatever the number of registrations."""
+    now = now or timezone.now()
+    mine = my_registrations(user)
+    upcoming = mine.filter(session__ends_at__gte=now).order_by("session__starts_at", "pk")
+    past = mine.filter(session__ends_at__lt=now).order_by("-session__starts_at", "-pk")
+    return (
+        Paginator(upcoming, REGISTRATIONS_PER_PAGE).get_page(upcoming_page),
+        Paginator(past, REGISTRATIONS_PER_PAGE).get_page(past_page),
+    )
+
+
 def feed_sessions(user):
     """The sessions her calendar feed lists: those she holds a seat on (or an offer for)."""
     return (
@@ -174,6 +213,31 @@ def feed_sessions(user):
         .select_related("page")
         .order_by("starts_at", "pk")
         .distinct()
+    )
+
+
+def feed_fingerprint(user) -> tuple:
+    """What her feed shows, summed up in one small query: her registrations (how many, in which states, the
+    latest change) and their pages (published when, live or not). Any change to these changes the
+    fingerprint, so a feed cached under it is never shown stale."""
+    summary = Registration.objects.filter(user=user).aggregate(
+        count=Count("pk"),
+        seats=Count("pk", filter=Q(state__in=SEAT_STATES)),
+        held=Count("pk", filter=Q(state=RegistrationState.REGISTERED)),
+        changed=Max("updated_at"),
+        published=Max("session__page__last_published_at"),
+        live=Count("pk", filter=Q(session__page__live=True)),
+    )
+    return tuple(
+        value.isoformat() if hasattr(value, "isoformat") else value
+        for value in (
+            summary["count"],
+            summary["seats"],
+            summary["held"],
+            summary["changed"],
+            summary["published"],
+            summary["live"],
+        )
     )
 
 
@@ -189,7 +253,7 @@ def training_record(member_user):
 def upcoming_trainings(user, *, limit: int = 3, under=None) -> tuple[list[Session], bool]:
     """The next training sessions she may see (the home page and programme pages); when none is planned, the
     latest ones, and False."""
-    sessions = visible_sessions(user)
+    sessions = visible_sessions(user, with_counts=False)
     if under is not None:
         sessions = sessions.filter(page__path__startswith=under.path)
     now = timezone.now()

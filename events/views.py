@@ -115,17 +115,30 @@ def confirm(request, pk):
 @login_required
 @never_cache
 def my_registrations(request):
+    """Her registrations: the sessions to come, soonest first, and the past ones, each list paged."""
     feed = services.calendar_feed_of(request.user)
+    upcoming, past = queries.my_registration_pages(
+        request.user, upcoming_page=request.GET.get("page"), past_page=request.GET.get("past")
+    )
     return render(
         request,
         "events/my_registrations.html",
         {
-            "registrations": list(queries.my_registrations(request.user)),
+            "upcoming": upcoming,
+            "past": past,
+            "upcoming_querystring": _querystring_without(request, "page"),
+            "past_querystring": _querystring_without(request, "past"),
             "feed_url": calendar.feed_url(feed),
             "viewer_zone": user_time_zone(request.user),
             "now": timezone.now(),
         },
     )
+
+
+def _querystring_without(request, name: str) -> str:
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()
 
 
 @login_required
@@ -163,15 +176,7 @@ def calendar_feed(request, token):
     feed = calendar.read_feed_token(token)
     if feed is None:
         return render(request, "events/feed_invalid.html", status=404)
-    sessions = list(queries.feed_sessions(feed.user))
-    held = set(
-        Registration.objects.filter(user=feed.user, state=RegistrationState.REGISTERED).values_list(
-            "session_id", flat=True
-        )
-    )
-    content = calendar.calendar_bytes(
-        sessions, name=_("My trainings and events"), with_link=lambda session: session.pk in held, request=request
-    )
+    content = calendar.feed_bytes(feed, request=request)
     return _ics_response(content, "my-events.ics")
 
 

@@ -19,14 +19,18 @@ OG_LOCALES = {"en": "en_GB", "fr": "fr_FR"}
 
 
 def _visible_translations(request, page) -> dict[str, str]:
-    """Language code → URL of the page's live translations the visitor may open."""
+    """Language code → URL of the page's live translations the visitor may open; read once per request (the
+    language links and the page's meta tags both ask)."""
     if page is None or not getattr(page, "locale_id", None):
         return {}
-    translations = filter_pages_for_user(request.user, page.get_translations(inclusive=True).live())
-    return {
-        translation.locale.language_code: translation.get_url(request)
-        for translation in translations.select_related("locale")
-    }
+    known = request.__dict__.setdefault("_visible_translations", {})
+    if page.pk not in known:
+        translations = filter_pages_for_user(request.user, page.get_translations(inclusive=True).live())
+        known[page.pk] = {
+            translation.locale.language_code: translation.get_url(request)
+            for translation in translations.select_related("locale")
+        }
+    return known[page.pk]
 
 
 @register.simple_tag(takes_context=True)

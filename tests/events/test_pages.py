@@ -140,3 +140,42 @@ def test_selective_registration_with_a_letter_checked_by_its_content(client, ind
     client.post(f"/en/events/manage/registrations/{registration.pk}/decide/", {"decision": "approve"})
     registration.refresh_from_db()
     assert registration.state == RegistrationState.REGISTERED
+
+
+def test_my_registrations_lists_the_next_sessions_first_and_pages_the_rest(client, index):
+    now = timezone.now()
+    page = make_course(
+        index,
+        title="Regional course",
+        sessions=[
+            {"label": f"Run {n:02d}", "start": now + datetime.timedelta(days=10 + n), "capacity": 5} for n in range(23)
+        ]
+        + [{"label": f"Old run {n}", "start": now - datetime.timedelta(days=30 + n)} for n in range(2)],
+    )
+    member = network_member()
+    for session in page.sessions.order_by("starts_at"):
+        if session.starts_at > now:
+            services.register(actor=member.user, session=session)
+        else:  # registration for a past session has closed: she registered at the time
+            Registration.objects.create(session=session, user=member.user, state=RegistrationState.REGISTERED)
+    client.force_login(member.user)
+    html = client.get("/en/events/my/").content.decode()
+    assert html.index("Run 00") < html.index("Run 01") < html.index("Run 19")
+    assert "Run 20" not in html and "Page 1 of 2" in html
+    # The past sessions have their own list, on the first page too.
+    assert html.index("Run 19") < html.index("Past") < html.index("Old run 0") < html.index("Old run 1")
+    html = client.get("/en/events/my/", {"page": 2}).content.decode()
+    assert "Run 20" in html and "Run 22" in html and "Run 19" not in html and "Old run 0" in html
+    response = client.get("/en/events/my/", {"page": "zzz", "past": "99"})
+    assert response.status_code == 200 and "Run 00" in response.content.decode()
+
+
+def test_index_shows_her_own_registration_on_the_sessions_listed(client, index):
+    mine = first_session(make_course(index, title="Kigali course"))
+    make_course(index, title="Manila course")
+    member = network_member()
+    services.register(actor=member.user, session=mine)
+    client.force_login(member.user)
+    html = client.get(index.url).content.decode()
+    assert html.count("You:") == 1
+    assert html.index("Kigali course") < html.index("You:")
