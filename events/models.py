@@ -130,6 +130,8 @@ class EventBasePage(AccessLevelMixin, Page):
     ]
     is_creatable = False
     cache_anonymous = False
+    # A copy or a translation gets no sessions: their seats, registrations and calendar UIDs belong to this page.
+    exclude_fields_in_copy = ["sessions"]
     parent_page_types = ["events.EventsIndexPage"]
     subpage_types: list = []
 
