@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -34,6 +35,8 @@ BATCH = 1_000
 INDEX_THREADS = 2  # settings.SEARCH_INDEX_THREADS overrides
 PARALLEL_MIN = 200
 SIMILARITY = 0.35
+LEXICON_OPENING = 1_500
+LEXICON_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 HEADLINE_OPTIONS = (
     f'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "'
 )
@@ -91,6 +94,19 @@ def upsert(rows: list[SearchIndexEntry]) -> None:
     )
 
 
+def lexicon_words(rows: Iterable[SearchIndexEntry]) -> set[str]:
+    """The words "did you mean" may offer from these entries: letters (and inner hyphens) only, 3 to 40 long,
+    lower-cased, from the title and the first LEXICON_OPENING characters of the body; a hyphenated word gives
+    its parts too."""
+    words: set[str] = set()
+    for row in rows:
+        for word in LEXICON_WORD.findall(f"{row.title} {row.body[:LEXICON_OPENING]}".lower()):
+            words.add(word)
+            if "-" in word:
+                words.update(word.split("-"))
+    return {word for word in words if 3 <= len(word) <= 40}
+
+
 def batched(entries: Iterable[SearchEntry], size: int = BATCH) -> Iterable[list[SearchEntry]]:
     batch: list[SearchEntry] = []
     for entry in entries:
@@ -132,13 +148,18 @@ def facet_sql(filters: dict[str, tuple[str, ...]]) -> tuple[str, dict]:
 class PostgresEngine:
     name = "postgresql"
 
+    def __init__(self, threads: int | None = None):
+        # Connections one large batch is split over (None: settings.SEARCH_INDEX_THREADS, else INDEX_THREADS);
+        # `search_reindex --jobs` runs its own parallel writers and asks for 1.
+        self.threads = threads
+
     # -- writes
 
     def index(self, entries: Iterable[SearchEntry]) -> int:
         """Upsert in batches. Outside a transaction, a large batch is split over INDEX_THREADS connections:
         building the tsvector of a 20 KB body takes milliseconds of one core, and that is most of the cost."""
         written = 0
-        threads = max(1, int(getattr(settings, "SEARCH_INDEX_THREADS", INDEX_THREADS)))
+        threads = self.threads or max(1, int(getattr(settings, "SEARCH_INDEX_THREADS", INDEX_THREADS)))
         for batch in batched(entries):
             rows = list({row.key: row for row in (entry_row(entry) for entry in batch)}.values())
             if threads > 1 and len(rows) >= PARALLEL_MIN and not connection.in_atomic_block:
@@ -152,7 +173,7 @@ class PostgresEngine:
     def _write(self, rows: list[SearchIndexEntry]) -> int:
         with transaction.atomic():
             upsert(rows)
-            self._learn_words([row.key for row in rows])
+            self._learn_words(rows)
         return len(rows)
 
     def _write_in_own_connection(self, rows: list[SearchIndexEntry]) -> int:
@@ -161,19 +182,20 @@ class PostgresEngine:
         finally:
             connection.close()  # this thread's connection, not the caller's
 
-    def _learn_words(self, keys: list[str]) -> None:
-        """Add the words of these entries' titles and body openings to the suggestion lexicon."""
+    def _learn_words(self, rows: list[SearchIndexEntry]) -> None:
+        """Add the words of these entries' titles and body openings to the suggestion lexicon.
+
+        The words are cut here rather than by `to_tsvector('simple', …)` in the database: the database's parser
+        is the costliest part of indexing, and the lexicon needs no stemming, only lower-cased words."""
+        words = sorted(lexicon_words(rows))
+        if not words:
+            return
         with connection.cursor() as cursor:
             cursor.execute(
-                """
-                INSERT INTO search_searchterm (word)
-                SELECT DISTINCT w FROM search_searchindexentry e,
-                    unnest(tsvector_to_array(to_tsvector('simple', e.title || ' ' || left(e.body, 1500)))) AS w
-                WHERE e.key = ANY(%s) AND length(w) BETWEEN 3 AND 40 AND w ~ '^[[:alpha:]-]+$'
-                ORDER BY w
-                ON CONFLICT DO NOTHING
-                """,
-                [keys],
+                # In word order on every connection, so two writers never wait on each other in a cycle.
+                "INSERT INTO search_searchterm (word) SELECT w FROM unnest(%s::text[]) AS w ORDER BY w "
+                "ON CONFLICT DO NOTHING",
+                [words],
             )
 
     def delete(self, keys: Iterable[str]) -> None:

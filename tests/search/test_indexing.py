@@ -12,7 +12,7 @@ from search.access import viewer_for
 from search.engines import database_engine
 from search.engines.base import SearchQuery
 from search.models import SearchIndexEntry
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, home_pages
 from tests.factories.cms import publish_child
 from tests.factories.forums import community_member, make_forum, network_member
 
@@ -132,3 +132,27 @@ def test_reindex_resumes_from_its_checkpoint(site):
     keys = set(SearchIndexEntry.objects.filter(kind="page").values_list("key", flat=True))
     assert f"page:{second.pk}" in keys and f"page:{first.pk}" not in keys
     assert not ReindexCheckpoint.objects.filter(kind="page").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reindex_with_parallel_jobs_writes_every_chunk_and_clears_its_checkpoint(monkeypatch):
+    """Outside a transaction, `--jobs 2` writes chunks over two connections; the result is the same index."""
+    from search.management.commands import search_reindex
+    from search.models import ReindexCheckpoint
+
+    monkeypatch.setattr(search_reindex, "CHUNK", 2)  # seven pages: four chunks, written by two writers
+    homes = home_pages()
+    pages = [publish_child(homes["en"], StandardPage, title=f"Parallel okapiword {number}") for number in range(5)]
+    SearchIndexEntry.objects.all().delete()
+    call_command("search_reindex", "--kind", "page", "--jobs", "2", verbosity=0)
+    keys = set(SearchIndexEntry.objects.filter(kind="page").values_list("key", flat=True))
+    assert {f"page:{page.pk}" for page in pages} <= keys
+    assert not ReindexCheckpoint.objects.filter(kind="page").exists()
+    call_command("search_check", "--kind", "page")
+
+
+def test_reindex_refuses_zero_jobs(site):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--jobs"):
+        call_command("search_reindex", "--jobs", "0", verbosity=0)
