@@ -120,10 +120,12 @@ def batched(entries: Iterable[SearchEntry], size: int = BATCH) -> Iterable[list[
 
 def access_sql(viewer: Viewer) -> tuple[str, dict]:
     """The access rule of base.py as SQL over alias `e`."""
-    return (
-        "e.access_level <= %(level)s AND (NOT e.is_restricted OR e.grants && %(grants)s::text[])",
-        {"level": int(viewer.level), "grants": sorted(viewer.grants)},
-    )
+    rule = "e.access_level <= %(level)s AND (NOT e.is_restricted OR e.grants && %(grants)s::text[])"
+    params = {"level": int(viewer.level), "grants": sorted(viewer.grants)}
+    if viewer.passes:
+        rule = f"(({rule}) OR e.grants && %(passes)s::text[])"
+        params["passes"] = sorted(viewer.passes)
+    return rule, params
 
 
 def facet_sql(filters: dict[str, tuple[str, ...]]) -> tuple[str, dict]:
