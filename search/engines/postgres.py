@@ -6,8 +6,8 @@
   the stems of its own language, so a French entry is found by French stems, an English one by English stems.
 - The access rule of base.py sits in the WHERE of the one CTE everything else reads (hits, total, facets), so
   nothing is filtered after paging and no count includes what the viewer may not see.
-- Ranking: `ts_rank_cd` (title weight A, body B) + a title boost when every word is in the title, times a
-  recency factor between 1 and 2.
+- Ranking: `ts_rank_cd` (title weight A, body B; with the query in the entry's own language) + a title boost
+  when every word is in the title, times a recency factor between 1 and 2.
 - Snippets: `ts_headline` with private-use markers, then HTML-escaped, then the markers become <mark>.
 - "Did you mean": for words the lexicon (search_searchterm) does not hold, the closest word by trigram
   similarity; offered only when the viewer's own filtered search finds more with it.
@@ -49,6 +49,13 @@ CONFIG_OF_ENTRY = (
 TSQUERY = (
     "(plainto_tsquery('en_unaccent', %(text)s) || plainto_tsquery('fr_unaccent', %(text)s)"
     " || plainto_tsquery('simple_unaccent', %(text)s))"
+)
+# Ranking reads each matched entry's whole vector: rank with the query in the entry's own language only (its
+# vector holds that language's stems alone), not with all three configurations OR-ed, which is about three
+# times the work per entry for a rank that other configurations' stems hardly change.
+RANK_TSQUERY = (
+    "(CASE e.language WHEN 'fr' THEN plainto_tsquery('fr_unaccent', %(text)s)"
+    " WHEN 'en' THEN plainto_tsquery('en_unaccent', %(text)s) ELSE plainto_tsquery('simple_unaccent', %(text)s) END)"
 )
 UPDATE_FIELDS = [
     "kind",
@@ -245,7 +252,7 @@ class PostgresEngine:
         sql = f"""
             WITH matched AS MATERIALIZED (
                 SELECT e.id, e.kind, e.document_type, e.topics, e.language, e.year,
-                    (ts_rank_cd(e.search_vector, {TSQUERY}, 1)
+                    (ts_rank_cd(e.search_vector, {RANK_TSQUERY}, 1)
                         + CASE WHEN e.title_vector @@ {TSQUERY} THEN %(boost)s ELSE 0 END)
                     * (CASE WHEN e.date IS NULL THEN 1.0 ELSE 1.0 + 1.0 / (1.0
                         + greatest(0, extract(epoch FROM now() - e.date)) / (86400.0 * 730)) END) AS score
