@@ -6,8 +6,9 @@
   the stems of its own language, so a French entry is found by French stems, an English one by English stems.
 - The access rule of base.py sits in the WHERE of the one CTE everything else reads (hits, total, facets), so
   nothing is filtered after paging and no count includes what the viewer may not see.
-- Ranking: `ts_rank_cd` (title weight A, body B; with the query in the entry's own language) + a title boost
-  when every word is in the title, times a recency factor between 1 and 2.
+- Ranking: `ts_rank_cd` (title weight A, body B; with the query in the entry's own language; capped at
+  RANK_CAP) + a title boost when every word is in the title, times a recency factor between 1 and 2. So title
+  matches always come first, and when they fill the requested page only they are ranked.
 - Snippets: `ts_headline` with private-use markers, then HTML-escaped, then the markers become <mark>.
 - "Did you mean": for words the lexicon (search_searchterm) does not hold, the closest word by trigram
   similarity; offered only when the viewer's own filtered search finds more with it.
@@ -31,6 +32,10 @@ from .stemming import fold
 from .text import MARK_END, MARK_START, clean_text, page_window, query_words, safe_highlight
 
 TITLE_BOOST = 1.0
+# The text rank is capped below half the title boost: with a recency factor of at most 2, every entry with all
+# the words in its title then outranks every entry without, so when the title matches fill the page, only they
+# are ranked — ranking reads each ranked entry's whole vector, the costliest part of a query.
+RANK_CAP = 0.49
 BATCH = 1_000
 INDEX_THREADS = 2  # settings.SEARCH_INDEX_THREADS overrides
 PARALLEL_MIN = 200
@@ -248,21 +253,26 @@ class PostgresEngine:
         """Total, the page's (id, score) and the facet counts, from one filtered set, in one statement."""
         where, params = self._where(query)
         offset, size = page_window(query.page, query.per_page)
-        params.update({"text": text, "offset": offset, "size": size, "boost": TITLE_BOOST})
+        params.update({"text": text, "offset": offset, "size": size, "boost": TITLE_BOOST, "rank_cap": RANK_CAP})
         sql = f"""
             WITH matched AS MATERIALIZED (
                 SELECT e.id, e.kind, e.document_type, e.topics, e.language, e.year,
-                    (ts_rank_cd(e.search_vector, {RANK_TSQUERY}, 1)
-                        + CASE WHEN e.title_vector @@ {TSQUERY} THEN %(boost)s ELSE 0 END)
-                    * (CASE WHEN e.date IS NULL THEN 1.0 ELSE 1.0 + 1.0 / (1.0
-                        + greatest(0, extract(epoch FROM now() - e.date)) / (86400.0 * 730)) END) AS score
+                    e.title_vector @@ {TSQUERY} AS in_title,
+                    (CASE WHEN e.date IS NULL THEN 1.0 ELSE 1.0 + 1.0 / (1.0
+                        + greatest(0, extract(epoch FROM now() - e.date)) / (86400.0 * 730)) END) AS recency
                 FROM search_searchindexentry e
                 WHERE {where}
+            ),
+            ranked AS (
+                SELECT m.id, (least(ts_rank_cd(e.search_vector, {RANK_TSQUERY}, 1), %(rank_cap)s)
+                        + CASE WHEN m.in_title THEN %(boost)s ELSE 0 END) * m.recency AS score
+                FROM matched m JOIN search_searchindexentry e ON e.id = m.id
+                WHERE m.in_title OR (SELECT count(*) FROM matched WHERE in_title) < %(offset)s + %(size)s
             )
             SELECT
                 (SELECT count(*) FROM matched),
                 (SELECT coalesce(json_agg(json_build_array(id, score)), '[]') FROM (
-                    SELECT id, score FROM matched ORDER BY score DESC, id LIMIT %(size)s OFFSET %(offset)s
+                    SELECT id, score FROM ranked ORDER BY score DESC, id LIMIT %(size)s OFFSET %(offset)s
                 ) AS page),
                 (SELECT coalesce(json_agg(json_build_array(facet, value, n)), '[]') FROM (
                     SELECT CASE WHEN GROUPING(kind) = 0 THEN 'kind'
