@@ -4,7 +4,9 @@ access level and, for a working group's forum, the groups and people granted `fo
 
 `topic_entries` turns them into the site search's entries (registered in forums/apps.py): a topic needs the
 forum's level, at least "members" (forums.permissions.readable_forum_ids), and a working group's topic the
-forum's read grants ("g:<group>", "u:<user>"). A forum, a grant, a topic or a post saved or deleted refreshes
+forum's read grants ("g:<group>", "u:<user>"). Every topic's entry also carries its forum's pass label
+("forum:<id>"), and `viewer_passes` gives a reader the labels of the forums forums.permissions lets her read,
+so staff who read forums without a membership level (community moderators) find what they can open. A forum, a grant, a topic or a post saved or deleted refreshes
 the topics concerned on commit, so the labels follow permission changes; the search filters on them inside
 its query. `visible_topic_ids` stays for callers that check hits against the live permissions.
 """
@@ -96,8 +98,23 @@ def topic_entries(pks=None):
             year=date.year if date else None,
             access_level=max(int(AccessLevel.MEMBERS), document["access_level"]),
             is_restricted=document["is_restricted"],
-            grants=tuple([f"g:{pk}" for pk in document["read_groups"]] + [f"u:{pk}" for pk in document["read_users"]]),
+            grants=(
+                *[f"g:{pk}" for pk in document["read_groups"]],
+                *[f"u:{pk}" for pk in document["read_users"]],
+                forum_pass(document["forum_id"]),
+            ),
         )
+
+
+def forum_pass(forum_id: int) -> str:
+    """The pass label a topic's entry carries: whoever may read its forum finds it."""
+    return f"forum:{forum_id}"
+
+
+def viewer_passes(user) -> frozenset[str]:
+    """The forums forums.permissions lets this person read, as pass labels: the search then finds the topics of
+    the forums a staff moderator reads without a membership level, and of no other."""
+    return frozenset(forum_pass(pk) for pk in permissions.readable_forum_ids(user))
 
 
 def _topics_of_forum(forum: Forum) -> list[int]:
@@ -129,5 +146,6 @@ def register_search_source() -> None:
                 "guardian.UserObjectPermission": _topics_of_grant,
             },
             all_pks=lambda: Topic.objects.order_by("pk").values_list("pk", flat=True),
+            passes=viewer_passes,
         )
     )

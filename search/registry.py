@@ -17,6 +17,8 @@ that are still indexable — a pk it yields nothing for is removed from the inde
 function giving, for a saved or deleted instance of that model, the pks of this kind to refresh (a forum post
 refreshes its topic); the search app queues those refreshes to Celery on commit. `all_pks` (optional) lists
 every pk of the kind in ascending order: `search_reindex` then indexes in chunks and can resume after a stop.
+`passes` (optional) gives a viewer's pass labels from the app's own permission policy, for content that
+policy opens beyond the access levels (a staff moderator reads every forum).
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -35,6 +37,10 @@ class SearchSource:
     watch: dict[str, Callable[[object], Iterable[int]]] = field(default_factory=dict)
     # Optional: every pk of this kind in ascending order, so `search_reindex --resume` can go on in chunks.
     all_pks: Callable[[], Iterable[int]] | None = None
+    # Optional: the pass labels of a viewer (user -> labels such as "forum:<id>"): entries carrying one of them
+    # in their grants are open to her whatever her level, because the owning app's permission policy says she
+    # may read them (search/engines/base.py, the access rule).
+    passes: Callable[[object], Iterable[str]] | None = None
 
 
 _sources: dict[str, SearchSource] = {}

@@ -5,9 +5,13 @@ to match plus the access labels the query filters on. Permission filtering happe
 before counting, faceting, paging and snippets, so nothing restricted can leak through a number.
 
 Access rule (the same in every engine):
-    entry.access_level <= viewer.level
-    AND (NOT entry.is_restricted OR entry.grants ∩ viewer.grants ≠ ∅)
-A grant never lifts a viewer above her level. `grants` are strings "u:<user id>" and "g:<group id>".
+    (entry.access_level <= viewer.level AND (NOT entry.is_restricted OR entry.grants ∩ viewer.grants ≠ ∅))
+    OR entry.grants ∩ viewer.passes ≠ ∅
+A grant never lifts a viewer above her level. `grants` are strings "u:<user id>" and "g:<group id>", and may
+hold the entry's pass labels ("forum:<id>"). A pass is what an app's own permission policy already decided the
+viewer may read (the forums a staff moderator reads without a membership level, say): the source that owns
+the content lists the viewer's passes (search.registry, `SearchSource.passes`), so the search agrees with
+that policy instead of restating it.
 """
 
 from collections.abc import Callable, Iterable
@@ -44,6 +48,7 @@ class Viewer:
 
     level: int = 0
     grants: frozenset[str] = frozenset()
+    passes: frozenset[str] = frozenset()  # entry labels opened whatever the level (see the access rule)
 
 
 @dataclass(frozen=True)

@@ -154,11 +154,11 @@ def index_definition(name: str, *, using: Elasticsearch | str = "default", loadi
 
 
 def permission_filter(viewer: Viewer) -> dict:
-    """The access rule of base.py as a bool filter: level, then (not restricted OR a shared grant)."""
+    """The access rule of base.py as a bool filter: level, then (not restricted OR a shared grant); or a pass."""
     open_to_viewer: list[dict] = [{"term": {"is_restricted": False}}]
     if viewer.grants:
         open_to_viewer.append({"terms": {"grants": sorted(viewer.grants)}})
-    return {
+    by_level = {
         "bool": {
             "filter": [
                 {"range": {"access_level": {"lte": int(viewer.level)}}},
@@ -166,6 +166,9 @@ def permission_filter(viewer: Viewer) -> dict:
             ]
         }
     }
+    if not viewer.passes:
+        return by_level
+    return {"bool": {"should": [by_level, {"terms": {"grants": sorted(viewer.passes)}}], "minimum_should_match": 1}}
 
 
 def clean_query_text(text: str) -> str:

@@ -6,8 +6,9 @@
   the stems of its own language, so a French entry is found by French stems, an English one by English stems.
 - The access rule of base.py sits in the WHERE of the one CTE everything else reads (hits, total, facets), so
   nothing is filtered after paging and no count includes what the viewer may not see.
-- Ranking: `ts_rank_cd` (title weight A, body B) + a title boost when every word is in the title, times a
-  recency factor between 1 and 2.
+- Ranking: `ts_rank_cd` (title weight A, body B; with the query in the entry's own language; capped at
+  RANK_CAP) + a title boost when every word is in the title, times a recency factor between 1 and 2. So title
+  matches always come first, and when they fill the requested page only they are ranked.
 - Snippets: `ts_headline` with private-use markers, then HTML-escaped, then the markers become <mark>.
 - "Did you mean": for words the lexicon (search_searchterm) does not hold, the closest word by trigram
   similarity; offered only when the viewer's own filtered search finds more with it.
@@ -16,6 +17,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -30,10 +32,16 @@ from .stemming import fold
 from .text import MARK_END, MARK_START, clean_text, page_window, query_words, safe_highlight
 
 TITLE_BOOST = 1.0
+# The text rank is capped below half the title boost: with a recency factor of at most 2, every entry with all
+# the words in its title then outranks every entry without, so when the title matches fill the page, only they
+# are ranked — ranking reads each ranked entry's whole vector, the costliest part of a query.
+RANK_CAP = 0.49
 BATCH = 1_000
 INDEX_THREADS = 2  # settings.SEARCH_INDEX_THREADS overrides
 PARALLEL_MIN = 200
 SIMILARITY = 0.35
+LEXICON_OPENING = 1_500
+LEXICON_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 HEADLINE_OPTIONS = (
     f'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "'
 )
@@ -46,6 +54,13 @@ CONFIG_OF_ENTRY = (
 TSQUERY = (
     "(plainto_tsquery('en_unaccent', %(text)s) || plainto_tsquery('fr_unaccent', %(text)s)"
     " || plainto_tsquery('simple_unaccent', %(text)s))"
+)
+# Ranking reads each matched entry's whole vector: rank with the query in the entry's own language only (its
+# vector holds that language's stems alone), not with all three configurations OR-ed, which is about three
+# times the work per entry for a rank that other configurations' stems hardly change.
+RANK_TSQUERY = (
+    "(CASE e.language WHEN 'fr' THEN plainto_tsquery('fr_unaccent', %(text)s)"
+    " WHEN 'en' THEN plainto_tsquery('en_unaccent', %(text)s) ELSE plainto_tsquery('simple_unaccent', %(text)s) END)"
 )
 UPDATE_FIELDS = [
     "kind",
@@ -91,6 +106,19 @@ def upsert(rows: list[SearchIndexEntry]) -> None:
     )
 
 
+def lexicon_words(rows: Iterable[SearchIndexEntry]) -> set[str]:
+    """The words "did you mean" may offer from these entries: letters (and inner hyphens) only, 3 to 40 long,
+    lower-cased, from the title and the first LEXICON_OPENING characters of the body; a hyphenated word gives
+    its parts too."""
+    words: set[str] = set()
+    for row in rows:
+        for word in LEXICON_WORD.findall(f"{row.title} {row.body[:LEXICON_OPENING]}".lower()):
+            words.add(word)
+            if "-" in word:
+                words.update(word.split("-"))
+    return {word for word in words if 3 <= len(word) <= 40}
+
+
 def batched(entries: Iterable[SearchEntry], size: int = BATCH) -> Iterable[list[SearchEntry]]:
     batch: list[SearchEntry] = []
     for entry in entries:
@@ -104,10 +132,12 @@ def batched(entries: Iterable[SearchEntry], size: int = BATCH) -> Iterable[list[
 
 def access_sql(viewer: Viewer) -> tuple[str, dict]:
     """The access rule of base.py as SQL over alias `e`."""
-    return (
-        "e.access_level <= %(level)s AND (NOT e.is_restricted OR e.grants && %(grants)s::text[])",
-        {"level": int(viewer.level), "grants": sorted(viewer.grants)},
-    )
+    rule = "e.access_level <= %(level)s AND (NOT e.is_restricted OR e.grants && %(grants)s::text[])"
+    params = {"level": int(viewer.level), "grants": sorted(viewer.grants)}
+    if viewer.passes:
+        rule = f"(({rule}) OR e.grants && %(passes)s::text[])"
+        params["passes"] = sorted(viewer.passes)
+    return rule, params
 
 
 def facet_sql(filters: dict[str, tuple[str, ...]]) -> tuple[str, dict]:
@@ -132,13 +162,18 @@ def facet_sql(filters: dict[str, tuple[str, ...]]) -> tuple[str, dict]:
 class PostgresEngine:
     name = "postgresql"
 
+    def __init__(self, threads: int | None = None):
+        # Connections one large batch is split over (None: settings.SEARCH_INDEX_THREADS, else INDEX_THREADS);
+        # `search_reindex --jobs` runs its own parallel writers and asks for 1.
+        self.threads = threads
+
     # -- writes
 
     def index(self, entries: Iterable[SearchEntry]) -> int:
         """Upsert in batches. Outside a transaction, a large batch is split over INDEX_THREADS connections:
         building the tsvector of a 20 KB body takes milliseconds of one core, and that is most of the cost."""
         written = 0
-        threads = max(1, int(getattr(settings, "SEARCH_INDEX_THREADS", INDEX_THREADS)))
+        threads = self.threads or max(1, int(getattr(settings, "SEARCH_INDEX_THREADS", INDEX_THREADS)))
         for batch in batched(entries):
             rows = list({row.key: row for row in (entry_row(entry) for entry in batch)}.values())
             if threads > 1 and len(rows) >= PARALLEL_MIN and not connection.in_atomic_block:
@@ -152,7 +187,7 @@ class PostgresEngine:
     def _write(self, rows: list[SearchIndexEntry]) -> int:
         with transaction.atomic():
             upsert(rows)
-            self._learn_words([row.key for row in rows])
+            self._learn_words(rows)
         return len(rows)
 
     def _write_in_own_connection(self, rows: list[SearchIndexEntry]) -> int:
@@ -161,19 +196,20 @@ class PostgresEngine:
         finally:
             connection.close()  # this thread's connection, not the caller's
 
-    def _learn_words(self, keys: list[str]) -> None:
-        """Add the words of these entries' titles and body openings to the suggestion lexicon."""
+    def _learn_words(self, rows: list[SearchIndexEntry]) -> None:
+        """Add the words of these entries' titles and body openings to the suggestion lexicon.
+
+        The words are cut here rather than by `to_tsvector('simple', …)` in the database: the database's parser
+        is the costliest part of indexing, and the lexicon needs no stemming, only lower-cased words."""
+        words = sorted(lexicon_words(rows))
+        if not words:
+            return
         with connection.cursor() as cursor:
             cursor.execute(
-                """
-                INSERT INTO search_searchterm (word)
-                SELECT DISTINCT w FROM search_searchindexentry e,
-                    unnest(tsvector_to_array(to_tsvector('simple', e.title || ' ' || left(e.body, 1500)))) AS w
-                WHERE e.key = ANY(%s) AND length(w) BETWEEN 3 AND 40 AND w ~ '^[[:alpha:]-]+$'
-                ORDER BY w
-                ON CONFLICT DO NOTHING
-                """,
-                [keys],
+                # In word order on every connection, so two writers never wait on each other in a cycle.
+                "INSERT INTO search_searchterm (word) SELECT w FROM unnest(%s::text[]) AS w ORDER BY w "
+                "ON CONFLICT DO NOTHING",
+                [words],
             )
 
     def delete(self, keys: Iterable[str]) -> None:
@@ -217,21 +253,26 @@ class PostgresEngine:
         """Total, the page's (id, score) and the facet counts, from one filtered set, in one statement."""
         where, params = self._where(query)
         offset, size = page_window(query.page, query.per_page)
-        params.update({"text": text, "offset": offset, "size": size, "boost": TITLE_BOOST})
+        params.update({"text": text, "offset": offset, "size": size, "boost": TITLE_BOOST, "rank_cap": RANK_CAP})
         sql = f"""
             WITH matched AS MATERIALIZED (
                 SELECT e.id, e.kind, e.document_type, e.topics, e.language, e.year,
-                    (ts_rank_cd(e.search_vector, {TSQUERY}, 1)
-                        + CASE WHEN e.title_vector @@ {TSQUERY} THEN %(boost)s ELSE 0 END)
-                    * (CASE WHEN e.date IS NULL THEN 1.0 ELSE 1.0 + 1.0 / (1.0
-                        + greatest(0, extract(epoch FROM now() - e.date)) / (86400.0 * 730)) END) AS score
+                    e.title_vector @@ {TSQUERY} AS in_title,
+                    (CASE WHEN e.date IS NULL THEN 1.0 ELSE 1.0 + 1.0 / (1.0
+                        + greatest(0, extract(epoch FROM now() - e.date)) / (86400.0 * 730)) END) AS recency
                 FROM search_searchindexentry e
                 WHERE {where}
+            ),
+            ranked AS (
+                SELECT m.id, (least(ts_rank_cd(e.search_vector, {RANK_TSQUERY}, 1), %(rank_cap)s)
+                        + CASE WHEN m.in_title THEN %(boost)s ELSE 0 END) * m.recency AS score
+                FROM matched m JOIN search_searchindexentry e ON e.id = m.id
+                WHERE m.in_title OR (SELECT count(*) FROM matched WHERE in_title) < %(offset)s + %(size)s
             )
             SELECT
                 (SELECT count(*) FROM matched),
                 (SELECT coalesce(json_agg(json_build_array(id, score)), '[]') FROM (
-                    SELECT id, score FROM matched ORDER BY score DESC, id LIMIT %(size)s OFFSET %(offset)s
+                    SELECT id, score FROM ranked ORDER BY score DESC, id LIMIT %(size)s OFFSET %(offset)s
                 ) AS page),
                 (SELECT coalesce(json_agg(json_build_array(facet, value, n)), '[]') FROM (
                     SELECT CASE WHEN GROUPING(kind) = 0 THEN 'kind'

@@ -129,14 +129,22 @@ class SqliteEngine:
 
     @staticmethod
     def _where(match: str, viewer: Viewer, filters: dict[str, tuple[str, ...]]) -> tuple[str, list]:
-        clauses = ["search_fts MATCH %s", "e.access_level <= %s"]
-        params: list = [match, int(viewer.level)]
+        clauses = ["search_fts MATCH %s"]
+        params: list = [match]
+        rule = "e.access_level <= %s"
+        rule_params: list = [int(viewer.level)]
         grants = sorted(viewer.grants)
         if grants:
-            clauses.append("(e.is_restricted = 0 OR " + " OR ".join("instr(e.grants, %s) > 0" for _ in grants) + ")")
-            params += [f"|{grant}|" for grant in grants]
+            rule += " AND (e.is_restricted = 0 OR " + " OR ".join("instr(e.grants, %s) > 0" for _ in grants) + ")"
+            rule_params += [f"|{grant}|" for grant in grants]
         else:
-            clauses.append("e.is_restricted = 0")
+            rule += " AND e.is_restricted = 0"
+        passes = sorted(viewer.passes)
+        if passes:
+            rule = f"(({rule}) OR " + " OR ".join("instr(e.grants, %s) > 0" for _ in passes) + ")"
+            rule_params += [f"|{label}|" for label in passes]
+        clauses.append(rule)
+        params += rule_params
         for name in FACETS:
             values = sorted({str(value) for value in filters.get(name, ()) if str(value)})
             if not values:

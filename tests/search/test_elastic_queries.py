@@ -23,6 +23,7 @@ from search.engines.elastic import (
 
 MEMBER = Viewer(level=1)
 GUARDED = Viewer(level=3, grants=frozenset({"u:7", "g:2"}))
+MODERATOR = Viewer(level=0, grants=frozenset({"u:9"}), passes=frozenset({"forum:1", "forum:2"}))
 HOSTILE_TEXTS = [
     "a;b",
     'say "hello',
@@ -40,7 +41,11 @@ def permission_clause(viewer: Viewer) -> dict:
     shared = [{"term": {"is_restricted": False}}]
     if viewer.grants:
         shared.append({"terms": {"grants": sorted(viewer.grants)}})
-    return {"bool": {"filter": [level, {"bool": {"should": shared, "minimum_should_match": 1}}]}}
+    by_level = {"bool": {"filter": [level, {"bool": {"should": shared, "minimum_should_match": 1}}]}}
+    if not viewer.passes:
+        return by_level
+    passes = {"terms": {"grants": sorted(viewer.passes)}}
+    return {"bool": {"should": [by_level, passes], "minimum_should_match": 1}}
 
 
 def filters_of(body: dict) -> list:
@@ -51,6 +56,8 @@ def filters_of(body: dict) -> list:
 def test_the_permission_filter_states_the_access_rule():
     assert permission_filter(MEMBER) == permission_clause(MEMBER)
     assert permission_filter(GUARDED) == permission_clause(GUARDED)
+    # A pass opens the entries carrying it whatever the level, and only those: the level rule stays beside it.
+    assert permission_filter(MODERATOR) == permission_clause(MODERATOR)
 
 
 @pytest.mark.parametrize(
@@ -63,7 +70,7 @@ def test_the_permission_filter_states_the_access_rule():
         {"document_type": ("curriculum",), "unknown_facet": ("x",)},
     ],
 )
-@pytest.mark.parametrize("viewer", [Viewer(), MEMBER, GUARDED])
+@pytest.mark.parametrize("viewer", [Viewer(), MEMBER, GUARDED, MODERATOR])
 def test_every_search_body_carries_the_permission_filter(viewer, filters):
     body = search_body(SearchQuery(text="sgbv training", viewer=viewer, filters=filters))
     assert filters_of(body)[0] == permission_clause(viewer)

@@ -33,7 +33,8 @@ def entry(key, title, body, **fields):
 
 
 def allowed(item: SearchEntry, viewer: Viewer) -> bool:
-    return item.access_level <= viewer.level and (not item.is_restricted or bool(set(item.grants) & viewer.grants))
+    by_level = item.access_level <= viewer.level and (not item.is_restricted or bool(set(item.grants) & viewer.grants))
+    return by_level or bool(set(item.grants) & viewer.passes)
 
 
 def ask(engine, text, viewer=PUBLIC, **kwargs):
@@ -281,3 +282,36 @@ def test_rebuild_replaces_everything(engine):
 
 def test_engine_matches_the_connection():
     assert database_engine().name == connection.vendor
+
+
+PASSED = [
+    entry("forum_topic:40", "Open forum topic", "ibisword open", access_level=3, grants=("forum:1",)),
+    entry(
+        "forum_topic:41",
+        "Working group topic",
+        "ibisword working group",
+        access_level=3,
+        is_restricted=True,
+        grants=("g:4", "forum:2"),
+    ),
+    entry("forum_topic:42", "Other forum topic", "ibisword other", access_level=3, grants=("forum:3",)),
+    entry("document:43", "Community document", "ibisword document", access_level=3),
+]
+
+
+def test_a_pass_opens_the_entries_carrying_it_whatever_the_level_and_no_others(engine):
+    """A staff moderator without a membership level reads forums 1 and 2: she finds their topics (even the
+    working group's, restricted to a group she is not in), in hits, total and facets, and nothing else."""
+    engine.index(PASSED)
+    moderator = Viewer(level=0, grants=frozenset({"u:9"}), passes=frozenset({"forum:1", "forum:2"}))
+    results = ask(engine, "ibisword", moderator)
+    assert {hit.key for hit in results.hits} == {"forum_topic:40", "forum_topic:41"}
+    assert results.total == 2
+    assert dict(results.facets["kind"]) == {"forum_topic": 2}
+    assert all(allowed(item, moderator) == (item.key in {"forum_topic:40", "forum_topic:41"}) for item in PASSED)
+    # Without passes the same person finds nothing; a pass label in her grants is no pass.
+    assert ask(engine, "ibisword", Viewer(level=0, grants=frozenset({"u:9"}))).total == 0
+    assert ask(engine, "ibisword", Viewer(level=0, grants=frozenset({"forum:1"}))).total == 0
+    # A community member without passes finds what the levels open her: not the working group's topic.
+    community = {hit.key for hit in ask(engine, "ibisword", Viewer(level=3)).hits}
+    assert community == {"forum_topic:40", "forum_topic:42", "document:43"}

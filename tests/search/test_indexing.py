@@ -12,7 +12,7 @@ from search.access import viewer_for
 from search.engines import database_engine
 from search.engines.base import SearchQuery
 from search.models import SearchIndexEntry
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, home_pages
 from tests.factories.cms import publish_child
 from tests.factories.forums import community_member, make_forum, network_member
 
@@ -100,6 +100,51 @@ def test_forum_topics_are_found_by_their_readers_only(site, django_capture_on_co
     assert found(grantee.user, "geckoword") == {f"forum_topic:{closed_topic.pk}"}
 
 
+def test_staff_find_the_forum_topics_their_role_lets_them_read_and_no_others(site, django_capture_on_commit_callbacks):
+    """A community moderator without a membership level reads every forum (forums/permissions.py): the search
+    finds their topics for her. An editor or a membership officer without a level reads no forum: nothing."""
+    from forums import permissions as forum_permissions
+    from network.choices import StaffRole
+    from tests.factories.staff import make_staff
+
+    author = community_member()
+    group = Group.objects.create(name="Working group members")
+    author.user.groups.add(group)
+    with django_capture_on_commit_callbacks(execute=True):
+        forum = make_forum("Practice")
+        closed = make_forum("Working group", is_restricted=True)
+        forum_services.set_forum_groups(closed, perm="forums.read_forum", groups=[group], actor=None)
+        open_topic = forum_services.start_topic(author=author.user, forum=forum, title="Tapirword", body="Hello")
+        closed_topic = forum_services.start_topic(author=author.user, forum=closed, title="Tapirword", body="Hi")
+    both = {f"forum_topic:{open_topic.pk}", f"forum_topic:{closed_topic.pk}"}
+
+    moderator = make_staff(StaffRole.MODERATOR)
+    assert viewer_for(moderator).level == AccessLevel.PUBLIC
+    assert forum_permissions.readable_forum_ids(moderator) >= {forum.pk, closed.pk}
+    assert found(moderator, "tapirword") == both
+    results = database_engine().search(SearchQuery(text="tapirword", viewer=viewer_for(moderator)))
+    assert results.total == 2 and dict(results.facets["kind"]) == {"forum_topic": 2}
+
+    for role in (StaffRole.EDITOR, StaffRole.MEMBERSHIP_OFFICER, StaffRole.TRAINING_ORGANISER):
+        staff = make_staff(role)
+        assert not forum_permissions.readable_forum_ids(staff)
+        assert found(staff, "tapirword") == set(), role
+        results = database_engine().search(SearchQuery(text="tapirword", viewer=viewer_for(staff)))
+        assert results.total == 0 and not any(results.facets.values())
+
+    # Every reader's search agrees with what the forums let her open.
+    outsider = network_member().user
+    for user in (author.user, outsider, moderator):
+        readable = forum_permissions.readable_forum_ids(user)
+        expected = {f"forum_topic:{topic.pk}" for topic in (open_topic, closed_topic) if topic.forum_id in readable}
+        assert found(user, "tapirword") == expected, user
+
+    # The role taken away: the same person (a fresh request) finds nothing again.
+    moderator.groups.clear()
+    moderator = type(moderator).objects.get(pk=moderator.pk)
+    assert found(moderator, "tapirword") == set()
+
+
 def test_reindex_and_check(site, capsys, django_capture_on_commit_callbacks):
     page = publish_child(site["en"], StandardPage, title="Unindexed page")  # no commit hook ran: not indexed
     with pytest.raises(SystemExit) as stopped:
@@ -132,3 +177,27 @@ def test_reindex_resumes_from_its_checkpoint(site):
     keys = set(SearchIndexEntry.objects.filter(kind="page").values_list("key", flat=True))
     assert f"page:{second.pk}" in keys and f"page:{first.pk}" not in keys
     assert not ReindexCheckpoint.objects.filter(kind="page").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reindex_with_parallel_jobs_writes_every_chunk_and_clears_its_checkpoint(monkeypatch):
+    """Outside a transaction, `--jobs 2` writes chunks over two connections; the result is the same index."""
+    from search.management.commands import search_reindex
+    from search.models import ReindexCheckpoint
+
+    monkeypatch.setattr(search_reindex, "CHUNK", 2)  # seven pages: four chunks, written by two writers
+    homes = home_pages()
+    pages = [publish_child(homes["en"], StandardPage, title=f"Parallel okapiword {number}") for number in range(5)]
+    SearchIndexEntry.objects.all().delete()
+    call_command("search_reindex", "--kind", "page", "--jobs", "2", verbosity=0)
+    keys = set(SearchIndexEntry.objects.filter(kind="page").values_list("key", flat=True))
+    assert {f"page:{page.pk}" for page in pages} <= keys
+    assert not ReindexCheckpoint.objects.filter(kind="page").exists()
+    call_command("search_check", "--kind", "page")
+
+
+def test_reindex_refuses_zero_jobs(site):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--jobs"):
+        call_command("search_reindex", "--jobs", "0", verbosity=0)

@@ -107,3 +107,23 @@ def test_french_interface(client, site):
     assert response.status_code == 200
     assert "Formation des formatrices" in content
     assert "1 résultat" in content and "Affiner les résultats" in content
+
+
+def test_a_moderator_without_a_membership_level_finds_forum_topics_an_editor_does_not(
+    client, site, django_capture_on_commit_callbacks
+):
+    from forums import services as forum_services
+    from network.choices import StaffRole
+    from tests.factories.forums import community_member, make_forum
+    from tests.factories.staff import make_staff
+
+    author = community_member()
+    with django_capture_on_commit_callbacks(execute=True):
+        forum = make_forum("Practice")
+        forum_services.start_topic(author=author.user, forum=forum, title="Okapiword debrief", body="Notes")
+    client.force_login(make_staff(StaffRole.MODERATOR))
+    content = client.get(URL, {"q": "okapiword"}).content.decode()
+    assert "Okapiword debrief" in content and "1 result" in content
+    client.force_login(make_staff(StaffRole.EDITOR))
+    content = client.get(URL, {"q": "okapiword"}).content.decode()
+    assert "Okapiword debrief" not in content and "1 result" not in content
