@@ -323,12 +323,6 @@ def read_state(user: User, topic: Topic) -> int | None:
     return TopicReadState.objects.filter(user=user, topic=topic).values_list("last_read_number", flat=True).first()
 
 
-def helpful_post_ids(user: User, posts: list[Post]) -> set[int]:
-    if not user.is_authenticated or not posts:
-        return set()
-    return set(Reaction.objects.filter(user=user, post__in=posts).values_list("post_id", flat=True))
-
-
 def get_post_for_user(user: User, pk: int) -> Post | None:
     post = Post.objects.select_related("topic__forum", "author").filter(pk=pk).first()
     if post is None or not permissions.can_read_post(user, post):
@@ -340,21 +334,6 @@ def get_draft(user: User, *, forum: Forum, topic: Topic | None = None) -> Draft 
     if not user.is_authenticated:
         return None
     return Draft.objects.filter(user=user, forum=forum, topic=topic).first()
-
-
-def topic_watch_state(user: User, topic: Topic) -> str | None:
-    return (
-        Subscription.objects.filter(user=user, topic=topic, forum=None).values_list("delivery", flat=True).first()
-        if user.is_authenticated
-        else None
-    )
-
-
-def forum_delivery(user: User, forum: Forum) -> str | None:
-    """Her explicit choice for this forum, or None (the default rule applies)."""
-    if not user.is_authenticated:
-        return None
-    return Subscription.objects.filter(user=user, forum=forum, topic=None).values_list("delivery", flat=True).first()
 
 
 def member_posts_page(viewer: User, author: User, page_number) -> Page:
