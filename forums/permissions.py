@@ -169,6 +169,13 @@ def active_suspension(user: User_) -> ForumSuspension | None:
     return user._forum_suspension
 
 
+def remember_no_suspension(user: User_) -> None:
+    """A page that has just read that she has no active suspension (queries.topic_viewer_state) spares
+    active_suspension its query."""
+    if user.is_authenticated:
+        user._forum_suspension = None
+
+
 def posting_refusal(user: User_, forum: Forum, topic: Topic | None = None) -> str:
     """Why this person may not write here now, or "" when she may."""
     from django.utils.formats import date_format
@@ -219,6 +226,23 @@ def filter_topics_for_user(user: User_, topics: QuerySet[Topic]) -> QuerySet[Top
     if moderated:
         visible |= Q(forum_id__in=moderated)
     return topics.filter(visible)
+
+
+def filter_topic_posts_for_user(user: User_, topic: Topic, posts: QuerySet[Post]) -> QuerySet[Post]:
+    """filter_posts_for_user for the posts of one topic, with the topic's own flags known: the same rules,
+    without a join to the topic on every row (the topic page)."""
+    posts = posts.filter(topic=topic, is_deleted=False)
+    if not can_read_forum(user, topic.forum):
+        return posts.none()
+    if can_moderate_forum(user, topic.forum):
+        return posts
+    if topic.is_hidden:
+        return posts.none()
+    visible = Q(is_hidden=False, is_held=False) if not topic.is_held else None
+    if user.is_authenticated:
+        own = Q(is_hidden=False, author_id=user.pk)
+        visible = own if visible is None else visible | own
+    return posts.none() if visible is None else posts.filter(visible)
 
 
 def filter_posts_for_user(user: User_, posts: QuerySet[Post]) -> QuerySet[Post]:

@@ -2,12 +2,26 @@
 
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
-from django.db.models import F, QuerySet
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Window
+from django.db.models.query import prefetch_related_objects
+from django.utils import timezone
 
 from forums import permissions
 from forums.choices import FlagState
-from forums.models import Draft, Flag, Forum, Post, Reaction, Subscription, Topic, TopicReadState
+from forums.models import (
+    Attachment,
+    Draft,
+    Flag,
+    Forum,
+    ForumSuspension,
+    Post,
+    Reaction,
+    Subscription,
+    Topic,
+    TopicReadState,
+)
 from network.models import User
 
 TOPICS_PER_PAGE = 30
@@ -55,7 +69,17 @@ def get_forum_for_user(user: User, slug: str) -> Forum | None:
     return permissions.filter_forums_for_user(user, Forum.objects.filter(slug=slug)).select_related("parent").first()
 
 
+def _with_read_state(user: User, topics: QuerySet[Topic]) -> QuerySet[Topic]:
+    """Her last read post number on each topic (`viewer_last_read`, None: never opened), in the same query."""
+    if not user.is_authenticated:
+        return topics
+    state = TopicReadState.objects.filter(user_id=user.pk, topic=OuterRef("pk")).order_by("pk")
+    return topics.annotate(viewer_last_read=Subquery(state.values("last_read_number")[:1]))
+
+
 def _rows(user: User, topics: list[Topic]) -> list[TopicRow]:
+    if topics and all(hasattr(topic, "viewer_last_read") for topic in topics):
+        return [TopicRow(topic=topic, last_read=topic.viewer_last_read) for topic in topics]
     states = {}
     if user.is_authenticated and topics:
         states = dict(
@@ -105,6 +129,43 @@ class IdPaginator(Paginator):
         return self._get_page(list(self.object_list.filter(pk__in=ids)), number, self)
 
 
+class CountedIdPaginator(IdPaginator):
+    """IdPaginator that reads the page's ids and the total in one query (COUNT(*) OVER ()): for pages where
+    the count is small and exact matters (a topic's posts). The total is counted apart only when the page
+    asked for lies past the end."""
+
+    def get_page(self, number):
+        # As Paginator.get_page, but without validating first: page() reads the count with the ids.
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            return self.page(self.num_pages)
+
+    def page(self, number):
+        try:
+            wanted = int(number)
+        except (TypeError, ValueError):
+            wanted = None  # validate_number below raises PageNotAnInteger, as Paginator does
+        rows = []
+        if wanted is not None and wanted >= 1:
+            bottom = (wanted - 1) * self.per_page
+            counted = self.object_list.annotate(_total=Window(Count("*"))).values_list("pk", "_total")
+            rows = list(counted[bottom : bottom + self.per_page + self.orphans])
+            if rows:
+                self.__dict__["count"] = rows[0][1]
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if number != wanted or not rows:
+            return super().page(number)
+        ids = [pk for pk, _total in rows[: top - bottom]]
+        return self._get_page(list(self.object_list.filter(pk__in=ids)), number, self)
+
+
 def forum_topics_page(user: User, forum: Forum, page_number) -> tuple[Page, list[TopicRow]]:
     """One page of a forum (she may read it: the caller checked), pinned first then by last activity.
     Moderators also see its hidden and held topics."""
@@ -112,11 +173,44 @@ def forum_topics_page(user: User, forum: Forum, page_number) -> tuple[Page, list
         topics = Topic.objects.filter(forum=forum)
     else:
         topics = _visible_topics().filter(forum=forum)
-    topics = _row_topics(topics).order_by("-is_pinned", "-last_post_at", "-pk")
+    topics = _with_read_state(user, _row_topics(topics)).order_by("-is_pinned", "-last_post_at", "-pk")
     page = IdPaginator(topics, TOPICS_PER_PAGE).get_page(page_number)
     for topic in page.object_list:
         topic.forum = forum  # the one forum of this page: no join, no query
     return page, _rows(user, page.object_list)
+
+
+@dataclass
+class ForumViewerState:
+    """What a forum's page shows of her own: how she follows it, her topics waiting for a moderator."""
+
+    delivery: str | None = None
+    held: list[Topic] | None = None
+
+
+_FORUM_VIEWER_SQL = (
+    "SELECT "  # noqa: S608 -- table names from our models, values as parameters
+    "(SELECT s.delivery FROM {subscription} s WHERE s.user_id = %s AND s.forum_id = %s AND s.topic_id IS NULL "
+    "ORDER BY s.id LIMIT 1), "
+    "EXISTS (SELECT 1 FROM {suspension} f WHERE f.user_id = %s AND f.lifted_at IS NULL AND f.ends_at > %s), "
+    "EXISTS (SELECT 1 FROM {topic} t WHERE t.forum_id = %s AND t.author_id = %s AND t.is_held AND NOT t.is_hidden)"
+)
+
+
+def forum_viewer_state(user: User, forum: Forum) -> ForumViewerState:
+    """forum_delivery, own_held_topics and whether she is suspended (permissions.active_suspension) in one
+    query; her held topics are listed apart only when she has some."""
+    if not user.is_authenticated:
+        return ForumViewerState(held=[])
+    sql = _FORUM_VIEWER_SQL.format(
+        subscription=_table(Subscription), suspension=_table(ForumSuspension), topic=_table(Topic)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, forum.pk, user.pk, timezone.now(), forum.pk, user.pk])
+        delivery, suspended, has_held = cursor.fetchone()
+    if not suspended:
+        permissions.remember_no_suspension(user)
+    return ForumViewerState(delivery=delivery, held=own_held_topics(user, forum) if has_held else [])
 
 
 def own_held_topics(user: User, forum: Forum) -> list[Topic]:
@@ -132,7 +226,7 @@ def latest_topics(user: User, limit: int = LATEST_TOPICS) -> list[TopicRow]:
     if not forum_ids:
         return []
     topics = list(
-        _row_topics(_visible_topics().filter(forum_id__in=forum_ids))
+        _with_read_state(user, _row_topics(_visible_topics().filter(forum_id__in=forum_ids)))
         .select_related("forum")
         .only(*ROW_FIELDS, "forum__name", "forum__slug")
         .order_by("-last_post_at", "-pk")[:limit]
@@ -148,14 +242,31 @@ def get_topic_for_user(user: User, pk: int) -> Topic | None:
 
 
 def topic_posts_page(user: User, topic: Topic, page_number) -> Page:
+    """One page of a topic she may read (the caller checked), in two queries: the ids with the count, then the
+    rows with their authors, whether each has files and whether she found it helpful
+    (`viewer_found_helpful`). A third loads the attachments, only when some post of the page has one."""
+    helpful = Reaction.objects.filter(post=OuterRef("pk"), user_id=user.pk if user.is_authenticated else None)
     posts = (
-        permissions.filter_posts_for_user(user, Post.objects.filter(topic=topic))
+        permissions.filter_topic_posts_for_user(user, topic, Post.objects.all())
         .select_related("author__member", "author__forum_profile")
         .defer("body")  # the page shows the stored HTML; quoting reads the Markdown of one post
-        .prefetch_related("attachments")
+        .annotate(
+            has_files=Exists(Attachment.objects.filter(post=OuterRef("pk"))),
+            viewer_found_helpful=Exists(helpful),
+        )
         .order_by("number")
     )
-    return IdPaginator(posts, POSTS_PER_PAGE).get_page(page_number)
+    page = CountedIdPaginator(posts, POSTS_PER_PAGE).get_page(page_number)
+    with_files = [post for post in page.object_list if post.has_files]
+    if with_files:
+        prefetch_related_objects(with_files, "attachments")
+    for post in page.object_list:
+        if not post.has_files:
+            # As prefetch_related leaves it: post.attachments.all() is an empty list, no query.
+            empty = post.attachments.all()
+            empty._result_cache, empty._prefetch_done = [], True
+            post._prefetched_objects_cache = {"attachments": empty}
+    return page
 
 
 def page_of_post_number(user: User, topic: Topic, number: int) -> int:
@@ -163,16 +274,53 @@ def page_of_post_number(user: User, topic: Topic, number: int) -> int:
     return before // POSTS_PER_PAGE + 1
 
 
+@dataclass
+class TopicViewerState:
+    """What the topic page shows of her own: read state, whether she gets every reply, her draft."""
+
+    last_read: int | None = None
+    watch: str | None = None
+    draft: Draft | None = None
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+_VIEWER_STATE_SQL = (
+    "SELECT "  # noqa: S608 -- table names from our models, values as parameters
+    f"(SELECT r.last_read_number FROM {_table(TopicReadState)} r WHERE r.user_id = %s AND r.topic_id = %s "
+    "ORDER BY r.id LIMIT 1), "
+    f"(SELECT s.delivery FROM {_table(Subscription)} s WHERE s.user_id = %s AND s.topic_id = %s "
+    "AND s.forum_id IS NULL ORDER BY s.id LIMIT 1), "
+    f"EXISTS (SELECT 1 FROM {_table(ForumSuspension)} f WHERE f.user_id = %s AND f.lifted_at IS NULL "
+    "AND f.ends_at > %s), "
+    f"(SELECT d.id FROM {_table(Draft)} d WHERE d.user_id = %s AND d.forum_id = %s AND d.topic_id = %s "
+    "ORDER BY d.id LIMIT 1)"
+)
+
+
+def topic_viewer_state(user: User, topic: Topic) -> TopicViewerState:
+    """read_state, topic_watch_state, get_draft and whether she is suspended (permissions.active_suspension),
+    in one query; her draft and her suspension are loaded apart only when she has one."""
+    if not user.is_authenticated:
+        return TopicViewerState()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _VIEWER_STATE_SQL,
+            [user.pk, topic.pk, user.pk, topic.pk, user.pk, timezone.now(), user.pk, topic.forum_id, topic.pk],
+        )
+        last_read, watch, suspended, draft_id = cursor.fetchone()
+    if not suspended:
+        permissions.remember_no_suspension(user)
+    draft = Draft.objects.filter(pk=draft_id).first() if draft_id is not None else None
+    return TopicViewerState(last_read=last_read, watch=watch, draft=draft)
+
+
 def read_state(user: User, topic: Topic) -> int | None:
     if not user.is_authenticated:
         return None
     return TopicReadState.objects.filter(user=user, topic=topic).values_list("last_read_number", flat=True).first()
-
-
-def helpful_post_ids(user: User, posts: list[Post]) -> set[int]:
-    if not user.is_authenticated or not posts:
-        return set()
-    return set(Reaction.objects.filter(user=user, post__in=posts).values_list("post_id", flat=True))
 
 
 def get_post_for_user(user: User, pk: int) -> Post | None:
@@ -186,21 +334,6 @@ def get_draft(user: User, *, forum: Forum, topic: Topic | None = None) -> Draft 
     if not user.is_authenticated:
         return None
     return Draft.objects.filter(user=user, forum=forum, topic=topic).first()
-
-
-def topic_watch_state(user: User, topic: Topic) -> str | None:
-    return (
-        Subscription.objects.filter(user=user, topic=topic, forum=None).values_list("delivery", flat=True).first()
-        if user.is_authenticated
-        else None
-    )
-
-
-def forum_delivery(user: User, forum: Forum) -> str | None:
-    """Her explicit choice for this forum, or None (the default rule applies)."""
-    if not user.is_authenticated:
-        return None
-    return Subscription.objects.filter(user=user, forum=forum, topic=None).values_list("delivery", flat=True).first()
 
 
 def member_posts_page(viewer: User, author: User, page_number) -> Page:

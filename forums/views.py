@@ -102,7 +102,8 @@ def latest(request):
 def forum_detail(request, slug):
     forum = _forum_or_404(request, slug)
     page, rows = queries.forum_topics_page(request.user, forum, request.GET.get("page"))
-    delivery = queries.forum_delivery(request.user, forum)
+    state = queries.forum_viewer_state(request.user, forum)
+    delivery = state.delivery
     return render(
         request,
         "forums/forum_detail.html",
@@ -110,7 +111,7 @@ def forum_detail(request, slug):
             "forum": forum,
             "page": page,
             "rows": rows,
-            "held": queries.own_held_topics(request.user, forum),
+            "held": state.held,
             "refusal": permissions.posting_refusal(request.user, forum),
             "delivery_form": DeliveryForm(initial={"delivery": delivery or "daily"}),
             "delivery_is_default": delivery is None,
@@ -184,14 +185,16 @@ def topic_detail(request, pk):
     topic = _topic_or_404(request, pk)
     page = queries.topic_posts_page(request.user, topic, request.GET.get("page"))
     posts = list(page.object_list)
-    last_read = queries.read_state(request.user, topic)
+    state = queries.topic_viewer_state(request.user, topic)
     if posts:
-        services.mark_topic_read(user=request.user, topic=topic, number=posts[-1].number, last_read=last_read)
-    return _render_topic(request, topic, page, posts, last_read, form=None)
+        services.mark_topic_read(user=request.user, topic=topic, number=posts[-1].number, last_read=state.last_read)
+    return _render_topic(request, topic, page, posts, state.last_read, form=None, state=state)
 
 
-def _render_topic(request, topic, page, posts, last_read, *, form, preview=None, status=200):
+def _render_topic(request, topic, page, posts, last_read, *, form, preview=None, status=200, state=None):
     forum = topic.forum
+    if state is None:
+        state = queries.topic_viewer_state(request.user, topic)
     refusal = permissions.posting_refusal(request.user, forum, topic)
     if form is None:
         quote = request.GET.get("quote")
@@ -204,8 +207,7 @@ def _render_topic(request, topic, page, posts, last_read, *, form, preview=None,
                 name = quoted.author.get_full_name() if quoted.author else _("A former member")
                 initial = {"body": quote_markdown(name, quoted.body)}
         if initial is None:
-            draft = queries.get_draft(request.user, forum=forum, topic=topic)
-            initial = {"body": draft.body} if draft else None
+            initial = {"body": state.draft.body} if state.draft else None
         form = PostForm(initial=initial)
     can_moderate = permissions.can_moderate_forum(request.user, forum)
     accepted = None
@@ -224,8 +226,8 @@ def _render_topic(request, topic, page, posts, last_read, *, form, preview=None,
         "refusal": refusal,
         "can_moderate": can_moderate,
         "can_accept": permissions.can_accept_answer(request.user, topic),
-        "helpful_ids": queries.helpful_post_ids(request.user, posts),
-        "watching": queries.topic_watch_state(request.user, topic) == "immediate",
+        "helpful_ids": {post.pk for post in posts if post.viewer_found_helpful},
+        "watching": state.watch == "immediate",
         "user_id": request.user.pk,
         "reason_form": ReasonForm() if can_moderate else None,
         "move_form": MoveTopicForm(forums=Forum.objects.filter(pk__in=permissions.moderated_forum_ids(request.user)))

@@ -47,16 +47,29 @@ def load_data(environment: dict[str, str]) -> dict:
     raise hb.BenchError(f"No forum data in the output:\n{output}")
 
 
+def database_exists() -> bool:
+    import psycopg
+
+    with psycopg.connect(hb.POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        query = "SELECT 1 FROM pg_database WHERE datname = %s"
+        return connection.execute(query, [hb.DATABASE_NAME]).fetchone() is not None
+
+
 def existing_data(environment: dict[str, str]) -> dict | None:
-    """The forum data of an earlier run (`--reuse`), or None when the database has none."""
-    output = shell(
-        "import json\n"
-        "from forums.models import Forum, Topic\n"
-        "forum = Forum.objects.filter(slug='bench-forum').first()\n"
-        "topic = forum and Topic.objects.filter(forum=forum, post_count__gte=500).order_by('pk').first()\n"
-        "print('FORUM-DATA', json.dumps(topic and {'forum': forum.slug, 'long_topic': topic.pk}))\n",
-        environment,
-    )
+    """The forum data of an earlier run (`--reuse`), or None when the database has none (or does not exist)."""
+    if not database_exists():
+        return None
+    try:
+        output = shell(
+            "import json\n"
+            "from forums.models import Forum, Topic\n"
+            "forum = Forum.objects.filter(slug='bench-forum').first()\n"
+            "topic = forum and Topic.objects.filter(forum=forum, post_count__gte=500).order_by('pk').first()\n"
+            "print('FORUM-DATA', json.dumps(topic and {'forum': forum.slug, 'long_topic': topic.pk}))\n",
+            environment,
+        )
+    except hb.BenchError:
+        return None  # an earlier run stopped before migrating or loading: start again
     for line in output.splitlines():
         if line.startswith("FORUM-DATA "):
             return json.loads(line.split(" ", 1)[1])

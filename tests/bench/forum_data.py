@@ -97,7 +97,7 @@ def load_digest_day(*, recipients: int = MEMBERS, posts: int = DIGEST_POSTS) -> 
     them). Returns the number of notifications."""
     from forums.models import Forum, Post, Topic
     from network.choices import Delivery
-    from network.models import Notification, User
+    from network.models import DigestCursor, Notification, User
 
     forum = Forum.objects.get(slug="bench-forum")
     topic = Topic.objects.filter(forum=forum).order_by("-last_post_at").first()
@@ -133,5 +133,15 @@ def load_digest_day(*, recipients: int = MEMBERS, posts: int = DIGEST_POSTS) -> 
                 rows = []
         if created and created % 200_000 == 0:
             say(f"    {created:,} notifications …")
-    Notification.objects.bulk_create(rows)
-    return created + len(rows)
+    if rows:
+        Notification.objects.bulk_create(rows)
+        created += len(rows)
+    # As notify leaves them (network.notifications._hold_digest_cursor): each recipient's daily cursor marked
+    # pending, the ids already sent kept, so that the digest run finds who has something waiting.
+    DigestCursor.objects.bulk_create(
+        [DigestCursor(recipient=user, delivery=Delivery.DAILY, has_pending=True) for user in users],
+        update_conflicts=True,
+        unique_fields=["recipient", "delivery"],
+        update_fields=["has_pending"],
+    )
+    return created

@@ -1,4 +1,4 @@
-"""Our forums side by side with django-machina 1.3 and django-spirit 0.14 (and Misago 0.39 where it runs):
+"""Our forums side by side with django-machina 1.3, django-spirit 0.14 and Misago 0.39 (on its own Django 4.2):
 the forum index, a topic list (10,000 topics in one forum) and a topic page (a 500-post topic), each served by
 gunicorn with the same settings (2 sync workers, wrk with 8 connections) from the same PostgreSQL server.
 
@@ -10,7 +10,7 @@ the forum benchmark's database (tests/bench/forum_bench.py; loaded first when mi
 DEBUG off, local-memory caches and their default middleware; read state exists for ours only (2,000 members
 with read-state rows), so the comparison favours the peers, if anything.
 
-Run it with `make bench` or `.venv/bin/python tests/bench/forum_peers_bench.py [--only machina,spirit]`.
+Run it with `make bench` or `.venv/bin/python tests/bench/forum_peers_bench.py [--only machina,spirit,misago]`.
 Writes bench-results/forum-peers.md. Target: ours at least 3x the faster peer's requests/s on the topic list
 and the topic page.
 """
@@ -49,6 +49,9 @@ MEMBERS = 2_000
 BODY = "We paired officers on the same routes for three months. **Reports doubled.** What worked for you?"
 BODY_HTML = "<p>We paired officers on the same routes for three months. <strong>Reports doubled.</strong> What worked for you?</p>"
 PAGES = ("index", "list", "topic")
+# Text from the loaded data that each page must show (ours and every peer's) before it is measured: the forum's
+# name on the index, a topic title on the list, the post body's bold words on the topic page.
+CHECK_WORDS = {"index": "Benchmark forum", "list": "Lessons from mission", "topic": "Reports doubled"}
 PAGE_LABELS = {"index": "forum index", "list": "topic list, page 1", "topic": "topic page, page 1"}
 
 
@@ -259,6 +262,9 @@ users = make_users(User)
 UserProfile.objects.bulk_create(
     [UserProfile(user=user, nickname=user.username, slug=user.username, is_verified=True) for user in users],
     ignore_conflicts=True)
+# Fresh user objects: the ones above cache a profile without its primary key (ignore_conflicts returns none),
+# and signing in saves that cached profile again (spirit.user.signals), which would insert it a second time.
+users = list(User.objects.select_related("st").order_by("pk"))
 topics = []
 for start in range(0, TOPICS, BATCH):
     chunk = Topic.objects.bulk_create([
@@ -278,14 +284,140 @@ Comment.objects.bulk_create([
 ])
 Topic.objects.filter(pk=long_topic.pk).update(comment_count=LONG_TOPIC_POSTS)
 urls = {
-    "index": reverse("spirit:category:index"),
+    # Spirit's own front page (its category index template is an empty placeholder in 0.14): the active
+    # topics of every category, with the category menu.
+    "index": reverse("spirit:index"),
     "list": reverse("spirit:category:detail", kwargs={"pk": category.pk, "slug": category.slug}),
     "topic": reverse("spirit:topic:detail", kwargs={"pk": long_topic.pk, "slug": long_topic.slug}),
 }
 """,
 )
 
-PEERS = {peer.name: peer for peer in (MACHINA, SPIRIT)}
+MISAGO = Peer(
+    name="misago",
+    label="Misago 0.39",
+    # Misago 0.39 pins Django 4.2 (and psycopg 3.1): its own venv keeps that away from ours.
+    requirements=("misago==0.39.6", "gunicorn"),
+    settings=COMMON_SETTINGS
+    + """
+from misago.settings import *  # noqa: F403 -- Misago's INSTALLED_APPS and context processors
+AUTH_USER_MODEL = "misago_users.User"
+AUTHENTICATION_BACKENDS = ["misago.users.authbackends.MisagoBackend"]
+CSRF_FAILURE_VIEW = "misago.core.errorpages.csrf_failure"
+LOGIN_REDIRECT_URL = "misago:index"
+LOGIN_URL = "misago:login"
+LOGOUT_URL = "misago:logout"
+MIDDLEWARE = [
+    "misago.users.middleware.RealIPMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "misago.cache.middleware.cache_versions_middleware",
+    "misago.conf.middleware.dynamic_settings_middleware",
+    "misago.socialauth.middleware.socialauth_providers_middleware",
+    "misago.users.middleware.UserMiddleware",
+    "misago.acl.middleware.user_acl_middleware",
+    "misago.core.middleware.ExceptionHandlerMiddleware",
+    "misago.users.middleware.OnlineTrackerMiddleware",
+    "misago.admin.middleware.AdminAuthMiddleware",
+    "misago.threads.middleware.UnreadThreadsCountMiddleware",
+    "misago.core.middleware.FrontendContextMiddleware",
+]
+TEMPLATES = [{{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "DIRS": [],
+    "APP_DIRS": True,
+    "OPTIONS": {{"context_processors": TEMPLATE_CONTEXT_PROCESSORS}},
+}}]
+CACHES = {{"default": {{"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}}}
+REST_FRAMEWORK = {{
+    "DEFAULT_PERMISSION_CLASSES": ["misago.core.rest_permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "misago.core.exceptionhandler.handle_api_exception",
+    "UNAUTHENTICATED_USER": "misago.users.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": None,
+}}
+SOCIAL_AUTH_STRATEGY = "misago.socialauth.strategy.MisagoStrategy"
+SOCIAL_AUTH_JSONFIELD_ENABLED = True
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"
+MISAGO_SEARCH_CONFIG = "simple"
+MISAGO_USER_DATA_DOWNLOADS_WORKING_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "userdata")
+MISAGO_AVATAR_GALLERY = os.path.join(os.path.dirname(os.path.dirname(__file__)), "avatargallery")
+""",
+    urls="""
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+urlpatterns = [
+    path("", include("misago.urls", namespace="misago")),
+    path("", include("social_django.urls", namespace="social")),
+    # Misago's base template links its JavaScript translations by this name.
+    path("django-i18n.js", JavaScriptCatalog.as_view(packages=["misago"]), name="django-i18n"),
+]
+""",
+    loader="""
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from misago.categories.models import Category
+from misago.threads.checksums import update_post_checksum
+from misago.threads.models import Post, Thread
+
+User = get_user_model()
+# Misago's own way in (rank, roles, ACL key, online row); every member gets the same avatar URLs.
+for n in range(MEMBERS):
+    User.objects.create_user(f"member{n}", f"member{n}@example.org", "bench-password")
+AVATARS = [{"size": size, "url": "/static/misago/img/blank-avatar.png"} for size in (400, 200, 150, 100, 64, 50, 30)]
+User.objects.update(avatars=AVATARS)
+users = list(User.objects.order_by("pk"))
+category = Category.objects.all_categories().get(slug="first-category")  # its permissions come with it
+category.name, category.slug = "Benchmark forum", "benchmark-forum"
+category.save()
+
+
+def make_post(thread, user):
+    return Post(category=category, thread=thread, poster=user, poster_name=user.username, original=BODY,
+                parsed=BODY_HTML, search_document=BODY, search_vector="", posted_on=thread.started_on,
+                updated_on=thread.started_on)
+
+
+topics = []
+for start in range(0, TOPICS, BATCH):
+    chunk = Thread.objects.bulk_create([
+        Thread(category=category, title=title(n), slug=f"lessons-{n}", started_on=moment(n), last_post_on=moment(n),
+               starter=users[n % len(users)], starter_name=users[n % len(users)].username,
+               starter_slug=users[n % len(users)].slug, last_poster=users[n % len(users)],
+               last_poster_name=users[n % len(users)].username, last_poster_slug=users[n % len(users)].slug)
+        for n in range(start, min(start + BATCH, TOPICS))
+    ])
+    posts = Post.objects.bulk_create([make_post(thread, thread.starter) for thread in chunk])
+    for thread, post in zip(chunk, posts):
+        thread.first_post = thread.last_post = post
+        update_post_checksum(post)
+    Post.objects.bulk_update(posts, ["checksum"])
+    Thread.objects.bulk_update(chunk, ["first_post", "last_post"])
+    topics += chunk
+long_topic = topics[-1]
+extra = Post.objects.bulk_create([make_post(long_topic, users[n % len(users)]) for n in range(LONG_TOPIC_POSTS - 1)])
+for post in extra:
+    update_post_checksum(post)
+Post.objects.bulk_update(extra, ["checksum"])
+Thread.objects.filter(pk=long_topic.pk).update(replies=LONG_TOPIC_POSTS - 1, last_post=extra[-1])
+category.synchronize()
+category.save()
+long_topic.refresh_from_db()
+urls = {
+    "index": reverse("misago:index"),
+    "list": category.get_absolute_url(),
+    "topic": long_topic.get_absolute_url(),
+}
+""",
+)
+
+PEERS = {peer.name: peer for peer in (MACHINA, SPIRIT, MISAGO)}
 
 LOADER_PREAMBLE = f"""
 import datetime, json, os, sys
@@ -445,16 +577,23 @@ class PeerServer(hb.GunicornServer):
             start_new_session=True,
         )
         deadline = time.monotonic() + 60
+        status = None
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise hb.BenchError(f"gunicorn exited with code {self.process.returncode}: see {PEER_LOG}")
             try:
-                if len(self.worker_pids()) == hb.WORKERS and hb.http_get(self.port, self.ready_path, {})[0] < 500:
-                    return self
+                if len(self.worker_pids()) == hb.WORKERS:
+                    status = hb.http_get(self.port, self.ready_path, {})[0]
+                    if status < 500:
+                        return self
             except OSError:
                 pass
             time.sleep(0.3)
-        raise hb.BenchError(f"gunicorn for {self.project} did not answer within 60 s: see {PEER_LOG}")
+        self.__exit__(None, None, None)  # no server left behind
+        raise hb.BenchError(
+            f"gunicorn for {self.project} did not answer {self.ready_path} without an error within 60 s "
+            f"(last status {status}): see {PEER_LOG}"
+        )
 
     def cpu_seconds(self) -> float:
         assert self.process is not None
@@ -492,13 +631,12 @@ def measure_ours(wrk: str, script: Path, secret_key: str, private_redis) -> dict
         hb.run([sys.executable, "manage.py", "collectstatic", "--noinput"], env=production)
     cookies = hb.create_member_session(production)
     endpoints = {
-        "index": hb.Endpoint("index", "forum index", "/en/forums/", logged_in=True, must_contain="Benchmark forum"),
-        "list": hb.Endpoint(
-            "list", "topic list", f"/en/forums/{data['forum']}/", logged_in=True, must_contain="Lessons from mission"
-        ),
-        "topic": hb.Endpoint(
-            "topic", "topic page", f"/en/forums/topics/{data['long_topic']}/", logged_in=True, must_contain="Reports"
-        ),
+        key: hb.Endpoint(key, PAGE_LABELS[key], path, logged_in=True, must_contain=CHECK_WORDS[key])
+        for key, path in {
+            "index": "/en/forums/",
+            "list": f"/en/forums/{data['forum']}/",
+            "topic": f"/en/forums/topics/{data['long_topic']}/",
+        }.items()
     }
     with hb.GunicornServer(production, hb.free_port()) as server:
         return load_pages(server, wrk, script, endpoints, cookies)
@@ -508,9 +646,7 @@ def measure_peer(peer: Peer, wrk: str, script: Path, secret_key: str) -> dict:
     environment = peer_environment(peer, secret_key)
     python, data = prepare_peer(peer, environment)
     endpoints = {
-        key: hb.Endpoint(
-            key, PAGE_LABELS[key], path, logged_in=True, must_contain="Benchmark forum" if key != "topic" else "Reports"
-        )
+        key: hb.Endpoint(key, PAGE_LABELS[key], path, logged_in=True, must_contain=CHECK_WORDS[key])
         for key, path in data["urls"].items()
     }
     project = PEERS_ROOT / peer.name / "project"
@@ -587,10 +723,6 @@ def report(results: dict[str, dict], failures: dict[str, str]) -> str:
             )
     for name, error in failures.items():
         lines.append(f"- {labels.get(name, name)}: not measured — {error.splitlines()[0]}")
-    lines.append(
-        "- Misago 0.39: installs in its own venv (Django 4.2), but a runnable Misago project is not set up by this "
-        "script yet: not measured."
-    )
     return "\n".join(lines) + "\n"
 
 

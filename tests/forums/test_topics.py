@@ -116,3 +116,33 @@ def test_mention_of_a_member_the_writer_cannot_see_is_refused(alice, forum):
         reply(alice, topic, body="Ask @nobody.here about it")
 
     assert Post.objects.filter(topic=topic).count() == 1
+
+
+def test_topic_page_shows_her_own_marks_helpful_draft_and_watch(client, alice, beatrice, forum):
+    topic = start_topic(alice, forum)
+    helped = reply(alice, topic, body="Pair officers on the same routes.")
+    other = reply(alice, topic, body="Report weekly.")
+    services.mark_helpful(helped, user=beatrice.user)
+    services.save_draft(user=beatrice.user, forum=forum, topic=topic, body="My half-written reply")
+    services.set_topic_watch(user=beatrice.user, topic=topic, watching=True)
+    client.force_login(beatrice.user)
+
+    page = client.get(reverse("forums:topic_detail", args=[topic.pk])).content.decode()
+
+    helpful_form = page.split(f'action="{reverse("forums:helpful", args=[helped.pk])}"')[1].split("</form>")[0]
+    other_form = page.split(f'action="{reverse("forums:helpful", args=[other.pk])}"')[1].split("</form>")[0]
+    assert 'aria-pressed="true"' in helpful_form and 'aria-pressed="false"' in other_form
+    assert "1 member found this helpful" in page
+    assert "My half-written reply" in page
+    assert "Stop emails for every reply" in page
+
+
+def test_topic_page_without_her_marks_offers_them(client, alice, beatrice, forum):
+    topic = start_topic(alice, forum)
+    reply(alice, topic, body="Pair officers on the same routes.")
+    client.force_login(beatrice.user)
+
+    page = client.get(reverse("forums:topic_detail", args=[topic.pk])).content.decode()
+
+    assert 'aria-pressed="true"' not in page and "found this helpful" not in page
+    assert "Email me every reply" in page
