@@ -142,14 +142,11 @@ class Scored:
 
 
 def pack_masks(masks: list[int], bits: int) -> np.ndarray:
-    """Python ints of `bits` bits → an array of shape (len, words) of uint64."""
+    """Python ints of `bits` bits → an array of shape (len, words) of uint64 (little-endian words)."""
     words = max(1, (bits + 63) // 64)
-    out = np.zeros((len(masks), words), dtype=np.uint64)
-    low = (1 << 64) - 1
-    for row, mask in enumerate(masks):
-        for word in range(words):
-            out[row, word] = (mask >> (64 * word)) & low
-    return out
+    width = 8 * words
+    buffer = b"".join(mask.to_bytes(width, "little") for mask in masks)
+    return np.frombuffer(buffer, dtype="<u8").astype(np.uint64).reshape(len(masks), words)
 
 
 def _index_masks(sets: list[frozenset], vocabulary: dict) -> np.ndarray:
@@ -364,12 +361,17 @@ class Suggestion:
     rank: int
 
 
+def _ranked_order(scored: Scored, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(mentor column indices of the eligible mentors best first, ties by mentor id; scores row; mentor ids)."""
+    row = scored.total[i]
+    ids = np.fromiter((p.id for p in scored.mentors), dtype=np.int64, count=len(scored.mentors))
+    eligible = np.flatnonzero(row >= 0)
+    return eligible[np.lexsort((ids[eligible], -row[eligible]))], row, ids
+
+
 def ranked_suggestions(scored: Scored, i: int, *, limit: int | None = None) -> list[Suggestion]:
     """The eligible mentors for mentee i, best first (ties broken by mentor id: deterministic)."""
-    row = scored.total[i]
-    ids = np.array([p.id for p in scored.mentors])
-    eligible = np.flatnonzero(row >= 0)
-    order = eligible[np.lexsort((ids[eligible], -row[eligible]))]
+    order, row, ids = _ranked_order(scored, i)
     if limit is not None:
         order = order[:limit]
     return [Suggestion(int(ids[j]), float(row[j]), rank) for rank, j in enumerate(order, start=1)]
@@ -381,13 +383,13 @@ def shortlist(
     """Mentee i's shortlist: her best `size` mentors, the top slot going to the best mentor who is not
     already the top suggestion of as many other mentees as she has places (`advertised_top`: {mentor id: how
     many open shortlists show her first}); the others follow in score order."""
-    ranked = ranked_suggestions(scored, i)
-    capacity = {p.id: p.capacity for p in scored.mentors}
-    top = next((s for s in ranked if advertised_top.get(s.mentor, 0) < capacity[s.mentor]), None)
-    chosen = ranked[:size]
+    order, row, ids = _ranked_order(scored, i)
+    # Walk the ranking only as far as the first mentor with a place left to advertise (usually the first).
+    top = next((j for j in order.tolist() if advertised_top.get(int(ids[j]), 0) < scored.mentors[j].capacity), None)
+    chosen = order[:size].tolist()
     if top is not None:
-        chosen = [top, *[s for s in ranked if s.mentor != top.mentor][: size - 1]]
-    return [Suggestion(s.mentor, s.score, rank) for rank, s in enumerate(chosen, start=1)]
+        chosen = [top, *[j for j in order[:size].tolist() if j != top][: size - 1]]
+    return [Suggestion(int(ids[j]), float(row[j]), rank) for rank, j in enumerate(chosen, start=1)]
 
 
 @dataclass

@@ -67,6 +67,11 @@ class Programme(models.Model):
     min_proficiency = models.PositiveSmallIntegerField(
         _("lowest usable language level"), choices=Proficiency.choices, default=Proficiency.WORKING
     )
+    # A fresh random token whenever something the matching engine reads about the programme's mentors changes
+    # (enrolments, capacities, vetting, places taken or freed, bans, the programme's rules, members' profiles):
+    # the processes' cached mentor lists (queries.open_mentors_as_people) are keyed by it. Random rather than a
+    # counter, so that a token written by a transaction that rolled back is never seen again.
+    matching_version = models.CharField(max_length=32, default="", blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -3,13 +3,16 @@
 < 100 ms including the database reads. Matched share and total score next to a greedy baseline.
 
 Run it with `make bench` or `.venv/bin/python tests/bench/mentoring_bench.py`. Uses the database
-peacekeepers_mentoring_bench on 127.0.0.1 (recreated each run). Prints a markdown table.
+peacekeepers_mentoring_bench on 127.0.0.1 (recreated each run), suffixed with the database name of
+DATABASE_URL when one is set (so two checkouts benchmarking at once never drop each other's). Prints a
+markdown table.
 """
 
 from __future__ import annotations
 
 import os
 import random
+import re
 import resource
 import statistics
 import sys
@@ -18,7 +21,16 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_ROOT))
-DATABASE_NAME = "peacekeepers_mentoring_bench"
+
+
+def _database_name() -> str:
+    # "…/pk_mentoring" → "peacekeepers_mentoring_bench_pk_mentoring"; no DATABASE_URL → the plain name.
+    configured = os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1].split("?", 1)[0]
+    suffix = re.sub(r"[^a-z0-9_]", "_", configured.lower())[:30]
+    return f"peacekeepers_mentoring_bench_{suffix}" if suffix else "peacekeepers_mentoring_bench"
+
+
+DATABASE_NAME = _database_name()
 MISSIONS = ["MINUSCA", "UNMISS", "MONUSCO", "UNIFIL", "MINUSMA", "UNMIK", ""]
 LANGUAGES = ["en", "fr", "es", "ar", "pt", "sw"]
 
