@@ -534,3 +534,29 @@ def local_hours_to_utc_mask(hours: list[tuple[int, int]], time_zone: str, refere
         moment = local.astimezone(datetime.UTC)
         utc_hours.append(moment.weekday() * 24 + moment.hour)
     return hours_to_mask(utc_hours)
+
+
+def ranges_to_local_hours(ranges: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """Weekly time ranges in a member's time zone, [(weekday 0–6, start hour 0–23, end hour 1–24)], → the
+    hours they cover, [(weekday, hour)], sorted and without repeats. A range whose end is not after its start
+    runs past midnight into the next day (Sunday into Monday): (6, 22, 2) is Sunday 22:00 to Monday 02:00."""
+    hours = set()
+    for weekday, start, end in ranges:
+        if not (0 <= weekday < 7 and 0 <= start < 24 and 0 <= end <= 24):
+            raise ValueError(f"no such time range: {weekday}, {start}, {end}")
+        length = end - start if end > start else 24 - start + end
+        for offset in range(length):
+            day, hour = divmod(weekday * 24 + start + offset, 24)
+            hours.add((day % 7, hour))
+    return sorted(hours)
+
+
+def local_hours_to_ranges(hours: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """The inverse, for forms and migrations: consecutive hours of a day → one range (weekday, start, end)."""
+    ranges: list[tuple[int, int, int]] = []
+    for weekday, hour in sorted({(int(day), int(hour)) for day, hour in hours}):
+        if ranges and ranges[-1][0] == weekday and ranges[-1][2] == hour:
+            ranges[-1] = (weekday, ranges[-1][1], hour + 1)
+        else:
+            ranges.append((weekday, hour, hour + 1))
+    return ranges

@@ -106,8 +106,12 @@ def _clean_enrolment(role: str, data: dict) -> None:
     capacity = data.get("capacity", 1)
     if role == Role.MENTOR and not (1 <= int(capacity) <= MAX_CAPACITY):
         raise MentoringError(_("A mentor takes between 1 and %(max)d mentees at once.") % {"max": MAX_CAPACITY})
-    if not data.get("local_hours"):
+    if not data.get("weekly_ranges"):
         raise MentoringError(_("Choose at least one hour in the week when you are available."))
+    try:
+        matching.ranges_to_local_hours([tuple(map(int, item)) for item in data["weekly_ranges"]])
+    except (TypeError, ValueError):
+        raise MentoringError(_("A time range is not valid.")) from None
     if not data.get("languages"):
         raise MentoringError(_("Choose at least one working language."))
     if not data.get("topics"):
@@ -117,7 +121,8 @@ def _clean_enrolment(role: str, data: dict) -> None:
 @transaction.atomic
 def enrol(*, actor: User, programme: Programme, role: str, data: dict) -> Enrolment:
     """Enrol the actor (or change her enrolment) as mentor or mentee. `data`: the form's cleaned fields, with
-    `languages` as [(Language, proficiency)] and `local_hours` as [(weekday, hour)] in `time_zone`."""
+    `languages` as [(Language, proficiency)] and `weekly_ranges` as [(weekday, start hour, end hour)] in
+    `time_zone` (several a day; an end not after the start runs past midnight)."""
     permissions.check_can_use_mentoring(actor)
     if role not in Role.values:
         raise MentoringError(_("Unknown role."))
@@ -129,7 +134,7 @@ def enrol(*, actor: User, programme: Programme, role: str, data: dict) -> Enrolm
     created = enrolment is None
     if created:
         enrolment = Enrolment(programme=programme, member=member, role=role)
-    hours = sorted({(int(day), int(hour)) for day, hour in data["local_hours"]})
+    ranges = sorted({(int(day), int(start), int(end)) for day, start, end in data["weekly_ranges"]})
     for field in (
         "mission",
         "duty_station",
@@ -145,9 +150,9 @@ def enrol(*, actor: User, programme: Programme, role: str, data: dict) -> Enrolm
         if field in data:
             setattr(enrolment, field, data[field])
     enrolment.capacity = int(data.get("capacity") or 1) if role == Role.MENTOR else 1
-    enrolment.local_hours = [list(pair) for pair in hours]
+    enrolment.weekly_ranges = [list(item) for item in ranges]
     enrolment.availability_utc = format(
-        matching.local_hours_to_utc_mask(hours, enrolment.time_zone, timezone.localdate()), "x"
+        matching.local_hours_to_utc_mask(enrolment.local_hours, enrolment.time_zone, timezone.localdate()), "x"
     )
     enrolment.state = EnrolmentState.OPEN
     enrolment.full_clean(exclude=["member", "programme", "topics"])
@@ -226,6 +231,13 @@ def bump_matching_version_for_member(*, member_id: int | None = None, user_id: i
         enrolled.filter(member_id=member_id) if member_id is not None else enrolled.filter(member__user_id=user_id)
     )
     Programme.objects.filter(pk__in=enrolled.values("programme_id")).update(matching_version=uuid.uuid4().hex)
+
+
+def programme_saved(programme: Programme, *, actor: User) -> None:
+    """After a coordinator saved the programme in the admin (Wagtail's history records the change): its rules
+    (sensitive topics, language level) may change who is eligible, so its matching token is renewed."""
+    permissions.check_can_coordinate(actor)
+    bump_matching_version(programme.pk)
 
 
 def refresh_shortlist(mentee: Enrolment) -> list[dict]:

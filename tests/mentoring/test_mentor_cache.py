@@ -169,7 +169,7 @@ def _data_of(enrolment: Enrolment) -> dict:
     return {
         "topics": list(enrolment.topics.all()),
         "languages": [(row.language, row.proficiency) for row in enrolment.languages.all()],
-        "local_hours": [tuple(pair) for pair in enrolment.local_hours],
+        "weekly_ranges": [tuple(item) for item in enrolment.weekly_ranges],
         "time_zone": enrolment.time_zone,
         "capacity": enrolment.capacity,
     }
