@@ -139,11 +139,15 @@ def load_mentors(count: int):
     return enrolments[0]
 
 
-def time_shortlist(mentee, runs: int = 15) -> list[float]:
+def time_shortlist(mentee, runs: int = 15, *, cold: bool = False) -> list[float]:
+    """Each run as a request would: warm (the process has the programme's mentors cached, the usual case)
+    or cold (something that matters changed just before: the mentors are read again)."""
     from mentoring import services
 
     timings = []
     for _ in range(runs):
+        if cold:
+            services.bump_matching_version(mentee.programme_id)
         began = time.perf_counter()
         services.refresh_shortlist(mentee)
         timings.append((time.perf_counter() - began) * 1000)
@@ -167,12 +171,14 @@ def main() -> int:
     small = time_cohort(500, 200)
     large = time_cohort(5000, 1000)
     shortlist_ms = None
+    cold_ms: list[float] = []
     if database:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
         mentee = load_mentors(2000)
         shortlist_ms = time_shortlist(mentee)
+        cold_ms = time_shortlist(mentee, runs=5, cold=True)
 
     lines = [
         "# Mentoring matching benchmark",
@@ -196,8 +202,12 @@ def main() -> int:
             "",
             "| shortlist for one mentee among 2,000 mentors, incl. database reads | p50 ms | max ms | target ms |",
             "| --- | ---: | ---: | ---: |",
-            f"| PostgreSQL, {len(shortlist_ms)} runs | {statistics.median(shortlist_ms):.0f} | "
-            f"{max(shortlist_ms):.0f} | 100 |",
+            f"| PostgreSQL, {len(shortlist_ms)} runs (mentors cached in the process) | "
+            f"{statistics.median(shortlist_ms):.0f} | {max(shortlist_ms):.0f} | 100 |",
+            f"| PostgreSQL, {len(cold_ms)} runs right after a change (mentors read again) | "
+            f"{statistics.median(cold_ms):.0f} | {max(cold_ms):.0f} | — |",
+            "",
+            f"load average {' / '.join(f'{value:.2f}' for value in os.getloadavg())}",
         ]
     print("\n".join(lines))
     ok = small["total_s"] < 0.5 and large["total_s"] < 5 and large["peak_mb"] < 1536
