@@ -7,6 +7,7 @@ class MentoringConfig(AppConfig):
     verbose_name = _("Mentoring")
 
     def ready(self) -> None:
-        from mentoring import metrics, notifications  # noqa: F401 -- metrics registers on import
+        from mentoring import metrics, notifications, signals  # noqa: F401 -- metrics registers on import
 
         notifications.register()
+        signals.connect()

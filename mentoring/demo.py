@@ -9,7 +9,7 @@ from mentoring.models import Programme
 from network.demo import register_demo
 from network.models import ExpertiseArea, Language, Member
 
-EVENINGS = [(day, hour) for day in range(5) for hour in (17, 18, 19, 20)]
+EVENINGS = [(day, 17, 21) for day in range(5)]  # Monday to Friday, 17:00–21:00
 
 
 def _member(email: str) -> Member | None:
@@ -20,7 +20,7 @@ def _data(topics, languages, **extra) -> dict:
     return {
         "topics": list(ExpertiseArea.objects.filter(slug__in=topics)),
         "languages": [(Language.objects.get(code=code), Proficiency.FLUENT) for code in languages],
-        "local_hours": EVENINGS,
+        "weekly_ranges": EVENINGS,
         "time_zone": extra.pop("time_zone", "UTC"),
         "capacity": extra.pop("capacity", 2),
         **extra,

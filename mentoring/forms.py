@@ -1,4 +1,5 @@
 import datetime
+import re
 import zoneinfo
 
 from django import forms
@@ -9,8 +10,65 @@ from mentoring.models import MAX_CAPACITY, Enrolment
 from network.models import ExpertiseArea, Language, Mission
 
 WEEKDAYS = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]
-FROM_HOURS = [("", "—")] + [(str(h), f"{h:02d}:00") for h in range(24)]
-TO_HOURS = [("", "—")] + [(str(h), f"{h:02d}:00") for h in range(1, 25)]
+# "07:00-09:00", "7-9", "19h-21h", "7:00 – 9:00": hours with optional ":00" (or "h"), any dash between.
+RANGE_PATTERN = re.compile(
+    r"^(?P<start>\d{1,2})(?:(?::|h)(?P<start_minutes>\d{2})?)?\s*[-–—]\s*"
+    r"(?P<end>\d{1,2})(?:(?::|h)(?P<end_minutes>\d{2})?)?$",
+    re.IGNORECASE,
+)
+MAX_RANGES_PER_DAY = 6
+
+
+def parse_day_ranges(text: str) -> list[tuple[int, int]]:
+    """One day's time ranges as typed ("07:00-09:00, 19:00-21:00") → [(start hour, end hour)]. An end not after
+    the start ("22:00-02:00") runs past midnight. Raises ValidationError with every problem found."""
+    pieces = [piece.strip() for piece in re.split(r"[,;]|\s+and\s+|\s+et\s+", text or "") if piece.strip()]
+    ranges, errors = [], []
+    if len(pieces) > MAX_RANGES_PER_DAY:
+        raise forms.ValidationError(
+            _("At most %(count)d time ranges a day."), params={"count": MAX_RANGES_PER_DAY}, code="too_many"
+        )
+    for piece in pieces:
+        found = RANGE_PATTERN.match(piece)
+        if found is None:
+            errors.append(
+                forms.ValidationError(
+                    _("“%(range)s” is not a time range: write it like 07:00-09:00."),
+                    params={"range": piece},
+                    code="format",
+                )
+            )
+            continue
+        start, end = int(found["start"]), int(found["end"])
+        if (found["start_minutes"] or "00") != "00" or (found["end_minutes"] or "00") != "00":
+            errors.append(
+                forms.ValidationError(
+                    _("“%(range)s”: use whole hours (07:00, not 07:30); availability is counted by the hour."),
+                    params={"range": piece},
+                    code="minutes",
+                )
+            )
+        elif start > 23 or end > 24:
+            errors.append(
+                forms.ValidationError(
+                    _("“%(range)s”: hours go from 00:00 to 24:00."), params={"range": piece}, code="hour"
+                )
+            )
+        elif start == end:
+            errors.append(
+                forms.ValidationError(
+                    _("“%(range)s” starts and ends at the same time."), params={"range": piece}, code="empty"
+                )
+            )
+        else:
+            ranges.append((start, end))
+    if errors:
+        raise forms.ValidationError(errors)
+    return ranges
+
+
+def format_day_ranges(ranges: list[tuple[int, int]]) -> str:
+    return ", ".join(f"{start:02d}:00-{end:02d}:00" for start, end in ranges)
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -18,7 +76,8 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 class EnrolmentForm(forms.Form):
-    """Enrolment as mentor or mentee. Weekly availability: one time range per day, in her own time zone."""
+    """Enrolment as mentor or mentee. Weekly availability: a text field per day taking one or more time ranges
+    ("07:00-09:00, 19:00-21:00") in her own time zone; no JavaScript needed."""
 
     topics = forms.ModelMultipleChoiceField(
         queryset=ExpertiseArea.objects.all(),
@@ -85,15 +144,11 @@ class EnrolmentForm(forms.Form):
                 empty_value=None,
             )
         for day, name in enumerate(WEEKDAYS):
-            self.fields[f"day{day}_from"] = forms.TypedChoiceField(
-                label=_("%(day)s from") % {"day": name},
-                choices=FROM_HOURS,
-                coerce=int,
+            self.fields[f"day{day}"] = forms.CharField(
+                label=name,
                 required=False,
-                empty_value=None,
-            )
-            self.fields[f"day{day}_to"] = forms.TypedChoiceField(
-                label=_("%(day)s to") % {"day": name}, choices=TO_HOURS, coerce=int, required=False, empty_value=None
+                max_length=200,
+                help_text=_("For example 07:00-09:00, 19:00-21:00. Leave empty if you are not available."),
             )
         if role == Role.MENTEE:
             del self.fields["capacity"]
@@ -122,19 +177,18 @@ class EnrolmentForm(forms.Form):
         initial["topics"] = list(enrolment.topics.values_list("pk", flat=True))
         for row in enrolment.languages.select_related("language"):
             initial[f"language_{row.language.code}"] = row.proficiency
-        by_day: dict[int, list[int]] = {}
-        for day, hour in enrolment.local_hours:
-            by_day.setdefault(day, []).append(hour)
-        for day, hours in by_day.items():
-            initial[f"day{day}_from"] = min(hours)
-            initial[f"day{day}_to"] = max(hours) + 1
+        by_day: dict[int, list[tuple[int, int]]] = {}
+        for day, start, end in enrolment.weekly_ranges:
+            by_day.setdefault(day, []).append((start, end))
+        for day, ranges in by_day.items():
+            initial[f"day{day}"] = format_day_ranges(ranges)
         return initial
 
     def language_fields(self):
         return [self[f"language_{language.code}"] for language in self.languages]
 
     def day_fields(self):
-        return [(name, self[f"day{day}_from"], self[f"day{day}_to"]) for day, name in enumerate(WEEKDAYS)]
+        return [self[f"day{day}"] for day in range(len(WEEKDAYS))]
 
     def clean_capacity(self):
         capacity = self.cleaned_data.get("capacity")
@@ -152,17 +206,14 @@ class EnrolmentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        hours = []
-        for day, _name in enumerate(WEEKDAYS):
-            start, end = data.get(f"day{day}_from"), data.get(f"day{day}_to")
-            if start is None and end is None:
-                continue
-            if start is None or end is None or end <= start:
-                self.add_error(f"day{day}_to", _("Give a start and a later end, or leave both empty."))
-                continue
-            hours += [(day, hour) for hour in range(start, end)]
-        if not hours and not self.errors:
-            self.add_error("day0_from", _("Choose at least one time range in the week when you are available."))
+        ranges = []
+        for day in range(len(WEEKDAYS)):
+            try:
+                ranges += [(day, start, end) for start, end in parse_day_ranges(data.get(f"day{day}", ""))]
+            except forms.ValidationError as error:
+                self.add_error(f"day{day}", error)
+        if not ranges and not any(f"day{day}" in self.errors for day in range(len(WEEKDAYS))):
+            self.add_error("day0", _("Give at least one time range in the week when you are available."))
         languages = [
             (language, data[f"language_{language.code}"])
             for language in self.languages
@@ -170,7 +221,7 @@ class EnrolmentForm(forms.Form):
         ]
         if not languages:
             self.add_error(None, _("Choose at least one working language and your level."))
-        data["local_hours"] = hours
+        data["weekly_ranges"] = ranges
         data["languages"] = languages
         available_until = data.get("available_until")
         if available_until and available_until < datetime.date.today():

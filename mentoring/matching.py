@@ -142,14 +142,11 @@ class Scored:
 
 
 def pack_masks(masks: list[int], bits: int) -> np.ndarray:
-    """Python ints of `bits` bits → an array of shape (len, words) of uint64."""
+    """Python ints of `bits` bits → an array of shape (len, words) of uint64 (little-endian words)."""
     words = max(1, (bits + 63) // 64)
-    out = np.zeros((len(masks), words), dtype=np.uint64)
-    low = (1 << 64) - 1
-    for row, mask in enumerate(masks):
-        for word in range(words):
-            out[row, word] = (mask >> (64 * word)) & low
-    return out
+    width = 8 * words
+    buffer = b"".join(mask.to_bytes(width, "little") for mask in masks)
+    return np.frombuffer(buffer, dtype="<u8").astype(np.uint64).reshape(len(masks), words)
 
 
 def _index_masks(sets: list[frozenset], vocabulary: dict) -> np.ndarray:
@@ -364,12 +361,17 @@ class Suggestion:
     rank: int
 
 
+def _ranked_order(scored: Scored, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(mentor column indices of the eligible mentors best first, ties by mentor id; scores row; mentor ids)."""
+    row = scored.total[i]
+    ids = np.fromiter((p.id for p in scored.mentors), dtype=np.int64, count=len(scored.mentors))
+    eligible = np.flatnonzero(row >= 0)
+    return eligible[np.lexsort((ids[eligible], -row[eligible]))], row, ids
+
+
 def ranked_suggestions(scored: Scored, i: int, *, limit: int | None = None) -> list[Suggestion]:
     """The eligible mentors for mentee i, best first (ties broken by mentor id: deterministic)."""
-    row = scored.total[i]
-    ids = np.array([p.id for p in scored.mentors])
-    eligible = np.flatnonzero(row >= 0)
-    order = eligible[np.lexsort((ids[eligible], -row[eligible]))]
+    order, row, ids = _ranked_order(scored, i)
     if limit is not None:
         order = order[:limit]
     return [Suggestion(int(ids[j]), float(row[j]), rank) for rank, j in enumerate(order, start=1)]
@@ -381,13 +383,13 @@ def shortlist(
     """Mentee i's shortlist: her best `size` mentors, the top slot going to the best mentor who is not
     already the top suggestion of as many other mentees as she has places (`advertised_top`: {mentor id: how
     many open shortlists show her first}); the others follow in score order."""
-    ranked = ranked_suggestions(scored, i)
-    capacity = {p.id: p.capacity for p in scored.mentors}
-    top = next((s for s in ranked if advertised_top.get(s.mentor, 0) < capacity[s.mentor]), None)
-    chosen = ranked[:size]
+    order, row, ids = _ranked_order(scored, i)
+    # Walk the ranking only as far as the first mentor with a place left to advertise (usually the first).
+    top = next((j for j in order.tolist() if advertised_top.get(int(ids[j]), 0) < scored.mentors[j].capacity), None)
+    chosen = order[:size].tolist()
     if top is not None:
-        chosen = [top, *[s for s in ranked if s.mentor != top.mentor][: size - 1]]
-    return [Suggestion(s.mentor, s.score, rank) for rank, s in enumerate(chosen, start=1)]
+        chosen = [top, *[j for j in order[:size].tolist() if j != top][: size - 1]]
+    return [Suggestion(int(ids[j]), float(row[j]), rank) for rank, j in enumerate(chosen, start=1)]
 
 
 @dataclass
@@ -532,3 +534,29 @@ def local_hours_to_utc_mask(hours: list[tuple[int, int]], time_zone: str, refere
         moment = local.astimezone(datetime.UTC)
         utc_hours.append(moment.weekday() * 24 + moment.hour)
     return hours_to_mask(utc_hours)
+
+
+def ranges_to_local_hours(ranges: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """Weekly time ranges in a member's time zone, [(weekday 0–6, start hour 0–23, end hour 1–24)], → the
+    hours they cover, [(weekday, hour)], sorted and without repeats. A range whose end is not after its start
+    runs past midnight into the next day (Sunday into Monday): (6, 22, 2) is Sunday 22:00 to Monday 02:00."""
+    hours = set()
+    for weekday, start, end in ranges:
+        if not (0 <= weekday < 7 and 0 <= start < 24 and 0 <= end <= 24):
+            raise ValueError(f"no such time range: {weekday}, {start}, {end}")
+        length = end - start if end > start else 24 - start + end
+        for offset in range(length):
+            day, hour = divmod(weekday * 24 + start + offset, 24)
+            hours.add((day % 7, hour))
+    return sorted(hours)
+
+
+def local_hours_to_ranges(hours: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """The inverse, for forms and migrations: consecutive hours of a day → one range (weekday, start, end)."""
+    ranges: list[tuple[int, int, int]] = []
+    for weekday, hour in sorted({(int(day), int(hour)) for day, hour in hours}):
+        if ranges and ranges[-1][0] == weekday and ranges[-1][2] == hour:
+            ranges[-1] = (weekday, ranges[-1][1], hour + 1)
+        else:
+            ranges.append((weekday, hour, hour + 1))
+    return ranges

@@ -22,6 +22,7 @@ from mentoring.choices import (
     RunState,
     WeightLevel,
 )
+from mentoring.matching import ranges_to_local_hours
 
 MAX_CAPACITY = 5
 
@@ -60,6 +61,13 @@ class Programme(models.Model):
         verbose_name=_("sensitive topics"),
         help_text=_("Mentees asking for these topics are matched with vetted mentors only."),
     )
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="coordinated_mentoring_programmes",
+        verbose_name=_("coordinators"),
+        help_text=_("Staff with the mentoring coordinator role who look after this programme."),
+    )
     exclude_same_contingent = models.BooleanField(_("never pair members of the same contingent"), default=False)
     min_overlap_hours = models.PositiveSmallIntegerField(
         _("minimum shared hours a week"), default=2, validators=[MinValueValidator(1), MaxValueValidator(40)]
@@ -67,6 +75,11 @@ class Programme(models.Model):
     min_proficiency = models.PositiveSmallIntegerField(
         _("lowest usable language level"), choices=Proficiency.choices, default=Proficiency.WORKING
     )
+    # A fresh random token whenever something the matching engine reads about the programme's mentors changes
+    # (enrolments, capacities, vetting, places taken or freed, bans, the programme's rules, members' profiles):
+    # the processes' cached mentor lists (queries.open_mentors_as_people) are keyed by it. Random rather than a
+    # counter, so that a token written by a transaction that rolled back is never seen again.
+    matching_version = models.CharField(max_length=32, default="", blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -107,8 +120,9 @@ class Enrolment(models.Model):
         _("available until"), null=True, blank=True, help_text=_("End of deployment, leave or other absence.")
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
-    # The weekly hours as the member chose them in her time zone: [[weekday 0–6, hour 0–23], …].
-    local_hours = models.JSONField(default=list, blank=True)
+    # The weekly time ranges as the member typed them in her time zone, several a day if she likes:
+    # [[weekday 0–6, start hour 0–23, end hour 1–24], …]; an end not after the start runs past midnight.
+    weekly_ranges = models.JSONField(default=list, blank=True)
     # The same hours in UTC, as a 168-bit mask (hour h of the week from Monday 00:00 UTC), in hexadecimal.
     availability_utc = models.CharField(max_length=42, default="0")
     capacity = models.PositiveSmallIntegerField(
@@ -168,6 +182,11 @@ class Enrolment(models.Model):
     @property
     def availability_mask(self) -> int:
         return int(self.availability_utc or "0", 16)
+
+    @property
+    def local_hours(self) -> list[tuple[int, int]]:
+        """The hours of the week the ranges cover, in her time zone: [(weekday, hour)]."""
+        return ranges_to_local_hours([tuple(item) for item in self.weekly_ranges])
 
     @property
     def is_vetted(self) -> bool:

@@ -48,3 +48,27 @@ def is_mentor_of(user: User_, mentorship) -> bool:
 
 def is_mentee_of(user: User_, mentorship) -> bool:
     return user.is_authenticated and mentorship.mentee.member.user_id == user.pk
+
+
+COORDINATOR_ROLES = (StaffRole.MENTORING_COORDINATOR, StaffRole.ADMINISTRATOR)
+
+
+def coordinator_candidates():
+    """The active accounts holding a role that may coordinate a programme (for the programme form)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(groups__name__in=[role.value for role in COORDINATOR_ROLES], is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def users_who_may_coordinate():
+    """Everyone can_coordinate() lets in (the roles above, and superusers), for Wagtail's policy."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    roles = [role.value for role in COORDINATOR_ROLES]
+    return get_user_model().objects.filter(Q(groups__name__in=roles) | Q(is_superuser=True), is_active=True).distinct()

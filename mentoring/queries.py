@@ -1,12 +1,13 @@
 """Reads for the mentoring views and services: enrolments as the matching engine sees them, lists, reports."""
 
+import time
 from collections import defaultdict
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from mentoring import matching
-from mentoring.choices import EnrolmentState, MentorshipState, Role, WeightLevel
+from mentoring.choices import EnrolmentState, MentorshipState, PairRuleKind, Role, WeightLevel
 from mentoring.models import Enrolment, EnrolmentLanguage, MatchRun, Meeting, Mentorship, PairRule, Programme
 from network.models import MissionService
 
@@ -71,14 +72,19 @@ def programme_rules(programme: Programme, *, mentee_ids=None) -> matching.Rules:
     if mentee_ids is not None:
         previous = previous.filter(mentee_id__in=mentee_ids)
     rules = PairRule.objects.filter(programme=programme)
+    if mentee_ids is not None:
+        rules = rules.filter(mentee_id__in=mentee_ids)
+    decided: dict[str, set] = {PairRuleKind.BAN: set(), PairRuleKind.LOCK: set()}
+    for kind, mentee_id, mentor_id in rules.values_list("kind", "mentee_id", "mentor_id"):
+        decided.setdefault(kind, set()).add((mentee_id, mentor_id))
     return matching.Rules(
         weights=weights,
         min_overlap_hours=programme.min_overlap_hours,
         exclude_same_contingent=programme.exclude_same_contingent,
         sensitive_topics=frozenset(programme.sensitive_topics.values_list("pk", flat=True)),
         previous_pairs=frozenset(previous.values_list("mentee_id", "mentor_id")),
-        banned_pairs=frozenset(rules.filter(kind="ban").values_list("mentee_id", "mentor_id")),
-        locked_pairs=frozenset(rules.filter(kind="lock").values_list("mentee_id", "mentor_id")),
+        banned_pairs=frozenset(decided[PairRuleKind.BAN]),
+        locked_pairs=frozenset(decided[PairRuleKind.LOCK]),
     )
 
 
@@ -98,9 +104,48 @@ def unmatched_mentees(programme: Programme) -> QuerySet[Enrolment]:
     return open_enrolments(programme, Role.MENTEE).exclude(pk__in=busy)
 
 
-def as_people(enrolments, programme: Programme) -> list[matching.Person]:
+# Each process keeps the open mentors of the programmes it served last, as the matching engine sees them:
+# {programme pk: ((created_at, matching_version, min_proficiency, today), loaded at, people)}. A shortlist then
+# reads one row (the programme's token) instead of five queries over every mentor. The token changes with
+# every write that matters (services.bump_matching_version); the date is in the key because mentors whose
+# `available_until` has passed drop out at midnight; the age limit bounds what a change made outside the
+# services (a bulk update in a shell) could leave stale.
+MENTOR_CACHE_SECONDS = 600
+MENTOR_CACHE_PROGRAMMES = 32
+_mentor_cache: dict[int, tuple[tuple, float, list[matching.Person]]] = {}
+
+
+def open_mentors_as_people(programme: Programme) -> list[matching.Person]:
+    """The programme's open mentors as matching.Person (capacities net of the places taken), cached per
+    process under the programme's matching token; a new list each call (the Person objects are frozen)."""
+    row = Programme.objects.filter(pk=programme.pk).values_list("created_at", "matching_version", "min_proficiency")
+    row = row.first()
+    if row is None:
+        return []
+    key = (*row, timezone.localdate())
+    cached = _mentor_cache.get(programme.pk)
+    now = time.monotonic()
+    if cached is not None and cached[0] == key and now - cached[1] < MENTOR_CACHE_SECONDS:
+        return list(cached[2])
+    # Read after the token: a change committed in between shows in these rows and bumps the token again, so
+    # what is stored is never older than its key.
+    people = as_people(open_enrolments(programme, Role.MENTOR), programme, min_proficiency=row[2])
+    if len(_mentor_cache) >= MENTOR_CACHE_PROGRAMMES and programme.pk not in _mentor_cache:
+        _mentor_cache.pop(next(iter(_mentor_cache)))
+    _mentor_cache[programme.pk] = (key, now, people)
+    return list(people)
+
+
+def forget_cached_mentors() -> None:
+    """Empty this process's mentor cache (tests; a shell after a bulk change)."""
+    _mentor_cache.clear()
+
+
+def as_people(enrolments, programme: Programme, *, min_proficiency: int | None = None) -> list[matching.Person]:
     """Enrolments → matching.Person, in five plain queries whatever their number (values, not model
     instances: a shortlist reads 2,000 mentors within a request)."""
+    if min_proficiency is None:
+        min_proficiency = programme.min_proficiency
     rows = list(
         enrolments.values_list(
             "pk",
@@ -129,7 +174,7 @@ def as_people(enrolments, programme: Programme) -> list[matching.Person]:
         topics[enrolment_id].add(area_id)
     languages = defaultdict(set)
     for enrolment_id, code in EnrolmentLanguage.objects.filter(
-        enrolment_id__in=ids, proficiency__gte=programme.min_proficiency
+        enrolment_id__in=ids, proficiency__gte=min_proficiency
     ).values_list("enrolment_id", "language__code"):
         languages[enrolment_id].add(code)
     served = defaultdict(set)
@@ -137,13 +182,15 @@ def as_people(enrolments, programme: Programme) -> list[matching.Person]:
         member_id__in=enrolments.order_by().values("member_id")
     ).values_list("member_id", "mission__acronym"):
         served[member_id].add(acronym)
-    mentor_ids = enrolments.order_by().filter(role=Role.MENTOR).values("pk")
-    held = dict(
-        Mentorship.objects.filter(mentor_id__in=mentor_ids, state__in=HOLDING_STATES)
-        .values("mentor_id")
-        .annotate(n=Count("pk"))
-        .values_list("mentor_id", "n")
-    )
+    held = {}
+    if any(row[2] == Role.MENTOR for row in rows):  # a mentee's places are not counted
+        mentor_ids = enrolments.order_by().filter(role=Role.MENTOR).values("pk")
+        held = dict(
+            Mentorship.objects.filter(mentor_id__in=mentor_ids, state__in=HOLDING_STATES)
+            .values("mentor_id")
+            .annotate(n=Count("pk"))
+            .values_list("mentor_id", "n")
+        )
     people = []
     for (
         pk,

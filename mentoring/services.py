@@ -7,6 +7,7 @@ active (goals agreed or a first meeting logged) → closed; accepted may be clos
 """
 
 import datetime
+import uuid
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -105,8 +106,12 @@ def _clean_enrolment(role: str, data: dict) -> None:
     capacity = data.get("capacity", 1)
     if role == Role.MENTOR and not (1 <= int(capacity) <= MAX_CAPACITY):
         raise MentoringError(_("A mentor takes between 1 and %(max)d mentees at once.") % {"max": MAX_CAPACITY})
-    if not data.get("local_hours"):
+    if not data.get("weekly_ranges"):
         raise MentoringError(_("Choose at least one hour in the week when you are available."))
+    try:
+        matching.ranges_to_local_hours([tuple(map(int, item)) for item in data["weekly_ranges"]])
+    except (TypeError, ValueError):
+        raise MentoringError(_("A time range is not valid.")) from None
     if not data.get("languages"):
         raise MentoringError(_("Choose at least one working language."))
     if not data.get("topics"):
@@ -116,7 +121,8 @@ def _clean_enrolment(role: str, data: dict) -> None:
 @transaction.atomic
 def enrol(*, actor: User, programme: Programme, role: str, data: dict) -> Enrolment:
     """Enrol the actor (or change her enrolment) as mentor or mentee. `data`: the form's cleaned fields, with
-    `languages` as [(Language, proficiency)] and `local_hours` as [(weekday, hour)] in `time_zone`."""
+    `languages` as [(Language, proficiency)] and `weekly_ranges` as [(weekday, start hour, end hour)] in
+    `time_zone` (several a day; an end not after the start runs past midnight)."""
     permissions.check_can_use_mentoring(actor)
     if role not in Role.values:
         raise MentoringError(_("Unknown role."))
@@ -128,7 +134,7 @@ def enrol(*, actor: User, programme: Programme, role: str, data: dict) -> Enrolm
     created = enrolment is None
     if created:
         enrolment = Enrolment(programme=programme, member=member, role=role)
-    hours = sorted({(int(day), int(hour)) for day, hour in data["local_hours"]})
+    ranges = sorted({(int(day), int(start), int(end)) for day, start, end in data["weekly_ranges"]})
     for field in (
         "mission",
         "duty_station",
@@ -144,9 +150,9 @@ def enrol(*, actor: User, programme: Programme, role: str, data: dict) -> Enrolm
         if field in data:
             setattr(enrolment, field, data[field])
     enrolment.capacity = int(data.get("capacity") or 1) if role == Role.MENTOR else 1
-    enrolment.local_hours = [list(pair) for pair in hours]
+    enrolment.weekly_ranges = [list(item) for item in ranges]
     enrolment.availability_utc = format(
-        matching.local_hours_to_utc_mask(hours, enrolment.time_zone, timezone.localdate()), "x"
+        matching.local_hours_to_utc_mask(enrolment.local_hours, enrolment.time_zone, timezone.localdate()), "x"
     )
     enrolment.state = EnrolmentState.OPEN
     enrolment.full_clean(exclude=["member", "programme", "topics"])
@@ -157,6 +163,8 @@ def enrol(*, actor: User, programme: Programme, role: str, data: dict) -> Enrolm
         EnrolmentLanguage(enrolment=enrolment, language=language, proficiency=int(level))
         for language, level in dict(data["languages"]).items()
     )
+    if role == Role.MENTOR:
+        bump_matching_version(programme.pk)
     record_audit(
         AuditAction.MENTORING_ENROLLED if created else AuditAction.MENTORING_ENROLMENT_CHANGED,
         actor=actor,
@@ -173,6 +181,8 @@ def withdraw_enrolment(enrolment: Enrolment, *, actor: User) -> None:
         raise PermissionDenied
     enrolment.state = EnrolmentState.WITHDRAWN
     enrolment.save(update_fields=["state", "updated_at"])
+    if enrolment.role == Role.MENTOR:
+        bump_matching_version(enrolment.programme_id)
     record_audit(AuditAction.MENTORING_ENROLMENT_WITHDRAWN, actor=actor, subject=actor, target=enrolment)
 
 
@@ -185,6 +195,7 @@ def vet_mentor(enrolment: Enrolment, *, actor: User, vetted: bool = True) -> Non
     enrolment.vetted_at = timezone.now() if vetted else None
     enrolment.vetted_by = actor if vetted else None
     enrolment.save(update_fields=["vetted_at", "vetted_by", "updated_at"])
+    bump_matching_version(enrolment.programme_id)
     record_audit(
         AuditAction.MENTORING_MENTOR_VETTED,
         actor=actor,
@@ -198,15 +209,41 @@ def vet_mentor(enrolment: Enrolment, *, actor: User, vetted: bool = True) -> Non
 
 
 def _score(programme: Programme, mentees, mentors) -> matching.Scored:
+    """Score mentees × mentors (querysets; `mentors` may be a list of matching.Person already read)."""
     people = queries.as_people(mentees, programme)
     rules = queries.programme_rules(programme, mentee_ids=[p.id for p in people])
-    return matching.score_cohort(people, queries.as_people(mentors, programme), rules)
+    if not isinstance(mentors, list):
+        mentors = queries.as_people(mentors, programme)
+    return matching.score_cohort(people, mentors, rules)
+
+
+def bump_matching_version(programme_id: int) -> None:
+    """Give the programme a new matching token, so every process reads its mentors afresh (see
+    queries.open_mentors_as_people). Called last in each write that changes what matching reads of mentors,
+    inside its transaction: the token and the change commit (or roll back) together."""
+    Programme.objects.filter(pk=programme_id).update(matching_version=uuid.uuid4().hex)
+
+
+def bump_matching_version_for_member(*, member_id: int | None = None, user_id: int | None = None) -> None:
+    """A member's profile or account changed: the programmes she mentors in, in one statement."""
+    enrolled = Enrolment.objects.filter(role=Role.MENTOR)
+    enrolled = (
+        enrolled.filter(member_id=member_id) if member_id is not None else enrolled.filter(member__user_id=user_id)
+    )
+    Programme.objects.filter(pk__in=enrolled.values("programme_id")).update(matching_version=uuid.uuid4().hex)
+
+
+def programme_saved(programme: Programme, *, actor: User) -> None:
+    """After a coordinator saved the programme in the admin (Wagtail's history records the change): its rules
+    (sensitive topics, language level) may change who is eligible, so its matching token is renewed."""
+    permissions.check_can_coordinate(actor)
+    bump_matching_version(programme.pk)
 
 
 def refresh_shortlist(mentee: Enrolment) -> list[dict]:
     """Compute (and keep on the enrolment) the mentee's shortlist: [{"mentor", "score", "parts"}]."""
     programme = mentee.programme
-    scored = _score(programme, Enrolment.objects.filter(pk=mentee.pk), queries.open_enrolments(programme, Role.MENTOR))
+    scored = _score(programme, Enrolment.objects.filter(pk=mentee.pk), queries.open_mentors_as_people(programme))
     advertised = queries.advertised_top_counts(programme)
     if mentee.top_suggestion_id:
         advertised[mentee.top_suggestion_id] = advertised.get(mentee.top_suggestion_id, 1) - 1
@@ -341,6 +378,7 @@ def accept_request(mentorship: Mentorship, *, actor: User) -> Mentorship:
         raise MentoringError(_("You have no place left: you already mentor as many people as you offered."))
     mentorship.decided_at = timezone.now()
     mentorship.save(update_fields=["state", "decided_at"])
+    bump_matching_version(mentorship.programme_id)  # one place fewer
     for person in (_user_of(mentorship.mentee), actor):
         # Granted by the system as part of the acceptance (audited just below), not by a staff member.
         grant_object_permission(person, permissions.NOTES_PERM, mentorship, actor=None, reason="mentoring pair")
@@ -498,6 +536,7 @@ def close_mentorship(mentorship: Mentorship, *, actor: User, reason: str) -> Men
     mentorship.closed_by = actor
     mentorship.close_reason = reason
     mentorship.save(update_fields=["state", "closed_at", "closed_by", "close_reason"])
+    bump_matching_version(mentorship.programme_id)  # a place freed
     record_audit(AuditAction.MENTORING_CLOSED, actor=actor, target=mentorship, details={"reason": reason})
     mentee, mentor = _user_of(mentorship.mentee), _user_of(mentorship.mentor)
     other = mentor if actor.pk == mentee.pk else mentee
@@ -639,6 +678,7 @@ def set_pair_rule(*, actor: User, programme: Programme, mentee: Enrolment, mento
     rule, _created = PairRule.objects.update_or_create(
         mentee=mentee, mentor=mentor, defaults={"programme": programme, "kind": kind, "created_by": actor}
     )
+    bump_matching_version(programme.pk)
     record_audit(
         AuditAction.MENTORING_PAIR_LOCKED if kind == PairRuleKind.LOCK else AuditAction.MENTORING_PAIR_BANNED,
         actor=actor,

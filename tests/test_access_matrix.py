@@ -1301,6 +1301,14 @@ ENTRIES: list[Entry] = [
     ),
     # --- library topics (library/viewsets.py): editors and administrators ---
     *model_viewset("library_topics", "library_topics", "{w.topic.pk}", LIBRARY_MANAGERS, view_only=False),
+    # --- mentoring programmes (mentoring/viewsets.py): mentoring coordinators and administrators ---
+    *model_viewset(
+        "mentoring_programmes",
+        "mentoring_programmes",
+        "{w.mentoring_programme.pk}",
+        MENTORING_COORDINATORS,
+        view_only=False,
+    ),
     # --- trainings and events in the admin (events/wagtail_hooks.py): organisers and administrators ---
     entry(
         "admin/event-sessions/",
@@ -1924,6 +1932,7 @@ def world(site, settings, tmp_path, monkeypatch) -> SimpleNamespace:
 
     made = SimpleNamespace(
         mentorship=mentorship,
+        mentoring_programme=mentoring_programme,
         meeting=meeting,
         mentoring_token=mentoring_links.make_token(mentorship, "met", users["civilian"]),
         public_session=public_session,

@@ -3,13 +3,16 @@
 < 100 ms including the database reads. Matched share and total score next to a greedy baseline.
 
 Run it with `make bench` or `.venv/bin/python tests/bench/mentoring_bench.py`. Uses the database
-peacekeepers_mentoring_bench on 127.0.0.1 (recreated each run). Prints a markdown table.
+peacekeepers_mentoring_bench on 127.0.0.1 (recreated each run), suffixed with the database name of
+DATABASE_URL when one is set (so two checkouts benchmarking at once never drop each other's). Prints a
+markdown table.
 """
 
 from __future__ import annotations
 
 import os
 import random
+import re
 import resource
 import statistics
 import sys
@@ -18,7 +21,16 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_ROOT))
-DATABASE_NAME = "peacekeepers_mentoring_bench"
+
+
+def _database_name() -> str:
+    # "…/pk_mentoring" → "peacekeepers_mentoring_bench_pk_mentoring"; no DATABASE_URL → the plain name.
+    configured = os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1].split("?", 1)[0]
+    suffix = re.sub(r"[^a-z0-9_]", "_", configured.lower())[:30]
+    return f"peacekeepers_mentoring_bench_{suffix}" if suffix else "peacekeepers_mentoring_bench"
+
+
+DATABASE_NAME = _database_name()
 MISSIONS = ["MINUSCA", "UNMISS", "MONUSCO", "UNIFIL", "MINUSMA", "UNMIK", ""]
 LANGUAGES = ["en", "fr", "es", "ar", "pt", "sw"]
 
@@ -127,11 +139,15 @@ def load_mentors(count: int):
     return enrolments[0]
 
 
-def time_shortlist(mentee, runs: int = 15) -> list[float]:
+def time_shortlist(mentee, runs: int = 15, *, cold: bool = False) -> list[float]:
+    """Each run as a request would: warm (the process has the programme's mentors cached, the usual case)
+    or cold (something that matters changed just before: the mentors are read again)."""
     from mentoring import services
 
     timings = []
     for _ in range(runs):
+        if cold:
+            services.bump_matching_version(mentee.programme_id)
         began = time.perf_counter()
         services.refresh_shortlist(mentee)
         timings.append((time.perf_counter() - began) * 1000)
@@ -155,12 +171,14 @@ def main() -> int:
     small = time_cohort(500, 200)
     large = time_cohort(5000, 1000)
     shortlist_ms = None
+    cold_ms: list[float] = []
     if database:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
         mentee = load_mentors(2000)
         shortlist_ms = time_shortlist(mentee)
+        cold_ms = time_shortlist(mentee, runs=5, cold=True)
 
     lines = [
         "# Mentoring matching benchmark",
@@ -184,8 +202,12 @@ def main() -> int:
             "",
             "| shortlist for one mentee among 2,000 mentors, incl. database reads | p50 ms | max ms | target ms |",
             "| --- | ---: | ---: | ---: |",
-            f"| PostgreSQL, {len(shortlist_ms)} runs | {statistics.median(shortlist_ms):.0f} | "
-            f"{max(shortlist_ms):.0f} | 100 |",
+            f"| PostgreSQL, {len(shortlist_ms)} runs (mentors cached in the process) | "
+            f"{statistics.median(shortlist_ms):.0f} | {max(shortlist_ms):.0f} | 100 |",
+            f"| PostgreSQL, {len(cold_ms)} runs right after a change (mentors read again) | "
+            f"{statistics.median(cold_ms):.0f} | {max(cold_ms):.0f} | — |",
+            "",
+            f"load average {' / '.join(f'{value:.2f}' for value in os.getloadavg())}",
         ]
     print("\n".join(lines))
     ok = small["total_s"] < 0.5 and large["total_s"] < 5 and large["peak_mb"] < 1536

@@ -2,7 +2,7 @@
 
 import itertools
 
-from mentoring import services
+from mentoring import matching, services
 from mentoring.choices import Proficiency, Role
 from mentoring.models import Enrolment, Programme
 from network.choices import MemberCategory
@@ -29,7 +29,7 @@ def enrolment_data(
     *,
     topics=("leadership",),
     languages=(("fr", Proficiency.FLUENT),),
-    hours=EVENINGS,
+    hours=EVENINGS,  # [(weekday, hour)], turned into the ranges a member would type
     time_zone="UTC",
     capacity=1,
     mission=None,
@@ -38,7 +38,7 @@ def enrolment_data(
     return {
         "topics": [area(slug) for slug in topics],
         "languages": [(Language.objects.get(code=code), level) for code, level in languages],
-        "local_hours": list(hours),
+        "weekly_ranges": matching.local_hours_to_ranges(hours),
         "time_zone": time_zone,
         "capacity": capacity,
         "mission": Mission.objects.get(acronym=mission) if mission else None,

@@ -44,8 +44,7 @@ def test_enrolment_form_keeps_what_was_typed_when_capacity_is_out_of_range(clien
             "topics": [1],
             "language_fr": "3",
             "time_zone": "Africa/Dakar",
-            "day0_from": "18",
-            "day0_to": "20",
+            "day0": "18:00-20:00",
             "capacity": "50",
             "prefers_mission": "any",
             "years_of_service": "12",
@@ -80,10 +79,8 @@ def test_mentee_enrols_sees_explanations_and_requests(client):
             "topics": [guide.topics.get().pk],
             "language_fr": "3",
             "time_zone": "UTC",
-            "day1_from": "18",
-            "day1_to": "21",
-            "day2_from": "18",
-            "day2_to": "21",
+            "day1": "18:00-21:00",
+            "day2": "18-21",
             "prefers_mission": "any",
             "years_of_service": "2",
         },
@@ -275,3 +272,57 @@ def test_campaign_metric_counts_active_pairs():
     assert metric.value_on(timezone.localdate()).value == 2
     services.close_mentorship(closed, actor=closed.mentee.member.user, reason="completed")
     assert metric.value_on(timezone.localdate()).value == 1
+
+
+def enrolment_post(**overrides) -> dict:
+    data = {
+        "topics": [1],
+        "language_fr": "3",
+        "time_zone": "UTC",
+        "prefers_mission": "any",
+        "years_of_service": "4",
+        "duty_station": "Bangui",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_enrolment_takes_several_time_ranges_a_day_and_shows_them_again(client):
+    programme = make_programme()
+    member = network_member()
+    client.force_login(member.user)
+    url = f"/en/mentoring/programmes/{programme.slug}/enrol/mentee/"
+    response = client.post(url, enrolment_post(day0="07:00-09:00, 19:00-21:00", day6="22:00-01:00"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    enrolment = Enrolment.objects.get(member=member)
+    assert enrolment.weekly_ranges == [[0, 7, 9], [0, 19, 21], [6, 22, 1]]
+    # Sunday 22:00 to Monday 01:00 wraps into the start of the week.
+    assert enrolment.local_hours == [(0, 0), (0, 7), (0, 8), (0, 19), (0, 20), (6, 22), (6, 23)]
+    page = client.get(url).content.decode()
+    assert 'value="07:00-09:00, 19:00-21:00"' in page
+    assert 'value="22:00-01:00"' in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("morning", "is not a time range: write it like 07:00-09:00"),
+        ("07:30-09:00", "use whole hours"),
+        ("09:00-09:00", "starts and ends at the same time"),
+        ("07:00-25:00", "hours go from 00:00 to 24:00"),
+    ],
+)
+def test_bad_time_range_gets_a_clear_message_and_keeps_what_was_typed(client, typed, message):
+    programme = make_programme()
+    client.force_login(network_member().user)
+    response = client.post(
+        f"/en/mentoring/programmes/{programme.slug}/enrol/mentee/",
+        enrolment_post(day0="18:00-20:00", day2=f"07:00-08:00, {typed}"),
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert message in page.replace("&#x27;", "'")
+    assert f'value="07:00-08:00, {typed}"' in page
+    assert 'value="18:00-20:00"' in page
+    assert "Bangui" in page
+    assert not Enrolment.objects.exists()

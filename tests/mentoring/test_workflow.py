@@ -21,7 +21,7 @@ def test_enrolment_stores_weekly_hours_in_utc():
     programme = make_programme()
     enrolment = enrol(network_member(), programme, Role.MENTEE, hours=[(0, 9)], time_zone="Africa/Nairobi")
     assert enrolment.availability_mask == 1 << 6  # Monday 09:00 in Nairobi is 06:00 UTC
-    assert enrolment.local_hours == [[0, 9]]
+    assert enrolment.weekly_ranges == [[0, 9, 10]]
     assert AuditEntry.objects.filter(action=AuditAction.MENTORING_ENROLLED, object_id=str(enrolment.pk)).exists()
 
 
