@@ -233,10 +233,17 @@ def bump_matching_version_for_member(*, member_id: int | None = None, user_id: i
     Programme.objects.filter(pk__in=enrolled.values("programme_id")).update(matching_version=uuid.uuid4().hex)
 
 
-def programme_saved(programme: Programme, *, actor: User) -> None:
-    """After a coordinator saved the programme in the admin (Wagtail's history records the change): its rules
-    (sensitive topics, language level) may change who is eligible, so its matching token is renewed."""
+def programme_saved(programme: Programme, *, actor: User, created: bool) -> None:
+    """After a coordinator saved the programme in the admin: audited (Wagtail's history keeps the field
+    changes); its rules (sensitive topics, language level) may change who is eligible, so its matching token is
+    renewed."""
     permissions.check_can_coordinate(actor)
+    record_audit(
+        AuditAction.MENTORING_PROGRAMME_SAVED,
+        actor=actor,
+        target=programme,
+        reason="created" if created else "edited",
+    )
     bump_matching_version(programme.pk)
 
 

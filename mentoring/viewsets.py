@@ -1,6 +1,6 @@
 """Mentoring programmes in the Wagtail admin: coordinators (and administrators) create and edit programmes —
 enrolment window, matching mode, answer deadline, duration, weights, rules and coordinators. Wagtail's
-history records each change; services.programme_saved renews the programme's matching token.
+history records each change; services.programme_saved audits it and renews the matching token.
 
 Only mentoring.permissions.can_coordinate opens it: the permission policy below answers for every action,
 instead of Django model permissions."""
@@ -71,7 +71,7 @@ class ProgrammeCreateView(CreateView):
     def save_instance(self):
         with transaction.atomic():
             instance = super().save_instance()
-            services.programme_saved(instance, actor=self.request.user)
+            services.programme_saved(instance, actor=self.request.user, created=True)
         return instance
 
 
@@ -79,7 +79,7 @@ class ProgrammeEditView(EditView):
     def save_instance(self):
         with transaction.atomic():
             instance = super().save_instance()
-            services.programme_saved(instance, actor=self.request.user)
+            services.programme_saved(instance, actor=self.request.user, created=False)
         return instance
 
 

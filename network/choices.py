@@ -144,6 +144,7 @@ class AuditAction(models.TextChoices):
     EVENT_REGISTRANTS_MESSAGED = "event_registrants_messaged", _("Message sent to a session's registrants")
     EVENT_CALENDAR_FEED_RESET = "event_calendar_feed_reset", _("Personal calendar address replaced")
     EVENT_CERTIFICATE_ISSUED = "event_certificate_issued", _("Certificate of attendance issued")
+    MENTORING_PROGRAMME_SAVED = "mentoring_programme_saved", _("Mentoring programme saved")
     MENTORING_ENROLLED = "mentoring_enrolled", _("Enrolled in a mentoring programme")
     MENTORING_ENROLMENT_CHANGED = "mentoring_enrolment_changed", _("Mentoring enrolment changed")
     MENTORING_ENROLMENT_WITHDRAWN = "mentoring_enrolment_withdrawn", _("Mentoring enrolment withdrawn")

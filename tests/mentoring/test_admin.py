@@ -6,8 +6,8 @@ from django.urls import reverse
 from mentoring import queries
 from mentoring.choices import MatchingMode
 from mentoring.models import Programme
-from network.choices import MemberCategory, StaffRole
-from network.models import ExpertiseArea
+from network.choices import AuditAction, MemberCategory, StaffRole
+from network.models import AuditEntry, ExpertiseArea
 from tests.factories.forums import network_member
 from tests.factories.mentoring import make_programme, mentee, mentor
 from tests.factories.staff import make_staff
@@ -59,6 +59,8 @@ def test_coordinator_creates_a_programme_with_its_window_weights_and_coordinator
     assert list(programme.sensitive_topics.all()) == [sgbv]
     index = client.get(reverse("mentoring_programmes:index"))
     assert "SGBV investigation" in index.content.decode()
+    entry = AuditEntry.objects.get(action=AuditAction.MENTORING_PROGRAMME_SAVED)
+    assert entry.actor == coordinator and entry.reason == "created"
 
 
 def test_only_role_holders_are_offered_as_coordinators(client):
