@@ -67,20 +67,24 @@ class ProgrammeForm(WagtailAdminModelForm):
         return data
 
 
-class ProgrammeCreateView(CreateView):
+class _SavedThroughService:
+    """The admin's save, then services.programme_saved (audit, matching token), in one transaction."""
+
+    creates = False
+
     def save_instance(self):
         with transaction.atomic():
             instance = super().save_instance()
-            services.programme_saved(instance, actor=self.request.user, created=True)
+            services.programme_saved(instance, actor=self.request.user, created=self.creates)
         return instance
 
 
-class ProgrammeEditView(EditView):
-    def save_instance(self):
-        with transaction.atomic():
-            instance = super().save_instance()
-            services.programme_saved(instance, actor=self.request.user, created=False)
-        return instance
+class ProgrammeCreateView(_SavedThroughService, CreateView):
+    creates = True
+
+
+class ProgrammeEditView(_SavedThroughService, EditView):
+    pass
 
 
 class ProgrammeViewSet(ModelViewSet):

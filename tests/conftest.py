@@ -81,3 +81,16 @@ def member_of():
         return MemberFactory(category=category, **kwargs)
 
     return make
+
+
+@pytest.fixture
+def admin_client(client, member_of):
+    """A signed-in superuser with a second factor (staff must have one before the Wagtail admin opens)."""
+    from allauth.mfa.models import Authenticator
+
+    user = member_of("").user
+    user.is_superuser = user.is_staff = True
+    user.save()
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+    client.force_login(user)
+    return client

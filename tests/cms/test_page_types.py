@@ -341,19 +341,6 @@ def test_french_pages_live_under_fr(client, site):
     assert response.status_code == 200 and '<html lang="fr">' in response.content.decode()
 
 
-@pytest.fixture
-def admin_client(client, member_of):
-    from allauth.mfa.models import Authenticator
-
-    user = member_of("").user
-    user.is_superuser = user.is_staff = True
-    user.save()
-    # Staff must have a second factor before the admin opens (tested with the accounts).
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
-    client.force_login(user)
-    return client
-
-
 def test_editors_get_an_add_form_for_every_page_type(admin_client, site):
     home = site["en"]
     section = publish_child(home, SectionIndexPage, title="Section")

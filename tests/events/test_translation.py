@@ -22,19 +22,6 @@ def test_a_course_translated_for_the_french_site_starts_without_sessions(index):
     assert list(Session.objects.filter(page=course)) == [session]
 
 
-@pytest.fixture
-def admin_client(client, member_of):
-    from allauth.mfa.models import Authenticator
-
-    user = member_of("").user
-    user.is_superuser = user.is_staff = True
-    user.save()
-    # Staff must have a second factor before the admin opens.
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
-    client.force_login(user)
-    return client
-
-
 def test_copying_a_course_in_the_admin_works_and_keeps_the_sessions_on_the_original(admin_client, index):
     course = make_course(index, title="Community policing course")
     session = first_session(course)
