@@ -86,30 +86,28 @@ def _own_registration(request, pk) -> Registration:
     return registration
 
 
-@login_required
-@require_POST
-def cancel(request, pk):
+def _act_on_own_registration(request, pk, service, success: str):
+    """Call a registration service on her own registration, say how it went, back to her registrations."""
     registration = _own_registration(request, pk)
     try:
-        services.cancel_registration(actor=request.user, registration=registration)
+        service(actor=request.user, registration=registration)
     except services.RegistrationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Your registration is cancelled."))
+        messages.success(request, success)
     return redirect("events:my_registrations")
+
+
+@login_required
+@require_POST
+def cancel(request, pk):
+    return _act_on_own_registration(request, pk, services.cancel_registration, _("Your registration is cancelled."))
 
 
 @login_required
 @require_POST
 def confirm(request, pk):
-    registration = _own_registration(request, pk)
-    try:
-        services.confirm_offer(actor=request.user, registration=registration)
-    except services.RegistrationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Your seat is confirmed."))
-    return redirect("events:my_registrations")
+    return _act_on_own_registration(request, pk, services.confirm_offer, _("Your seat is confirmed."))
 
 
 @login_required
