@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from forums.models import Forum, ForumSuspension, Post, Topic
 from network.choices import AccessLevel, StaffRole
-from network.permissions import User_, access_level, filter_objects_for_user, has_staff_role
+from network.permissions import User_, access_level, granted_pks, has_staff_role
 
 READ_PERM = "forums.read_forum"
 MODERATE_PERM = "forums.moderate_forum"
@@ -27,31 +27,26 @@ def is_forum_moderator(user: User_) -> bool:
 
 def readable_forum_ids(user: User_) -> frozenset[int]:
     """The forums this person may read, computed once per request (kept on the user object)."""
-    cached = getattr(user, "_readable_forum_ids", None)
-    if cached is not None:
-        return cached
-    if not user.is_authenticated:
-        ids = frozenset()
-    elif is_forum_moderator(user):
-        ids = frozenset(Forum.objects.values_list("pk", flat=True))
-    else:
-        level = access_level(user)
-        if level < AccessLevel.MEMBERS:
-            ids = frozenset()
-        else:
-            rows = list(
-                Forum.objects.filter(access_level__lte=level).values_list("pk", "is_restricted", "access_level")
-            )
-            ids = {pk for pk, restricted, _level in rows if not restricted}
-            restricted = [pk for pk, is_restricted, _level in rows if is_restricted]
-            if restricted:
-                granted = filter_objects_for_user(
-                    user, READ_PERM, Forum.objects.filter(pk__in=restricted), level=AccessLevel.MEMBERS
-                ).values_list("pk", flat=True)
-                ids |= set(granted)
-            ids = frozenset(ids)
-    user._readable_forum_ids = ids
-    return ids
+    if getattr(user, "_readable_forum_ids", None) is None:
+        _load_forum_access(user)
+    return user._readable_forum_ids
+
+
+def _load_forum_access(user: User_) -> None:
+    """The forums she may read and those she moderates, in two queries (the forums open at her level, then
+    her grants on them for both permissions), kept on the user object for the rest of the request."""
+    readable = moderated = frozenset()
+    if user.is_authenticated and is_forum_moderator(user):
+        readable = moderated = frozenset(Forum.objects.values_list("pk", flat=True))
+    elif user.is_authenticated and access_level(user) >= AccessLevel.MEMBERS:
+        rows = list(Forum.objects.filter(access_level__lte=access_level(user)).values_list("pk", "is_restricted"))
+        grants = granted_pks(
+            user, [READ_PERM, MODERATE_PERM], Forum, [pk for pk, _restricted in rows], level=AccessLevel.MEMBERS
+        )
+        readable = frozenset(pk for pk, restricted in rows if not restricted or pk in grants[READ_PERM])
+        moderated = readable & grants[MODERATE_PERM]
+    user._readable_forum_ids = readable
+    user._moderated_forum_ids = frozenset(moderated)
 
 
 def prime_readable_forum_ids(users) -> None:
@@ -88,15 +83,17 @@ def moderated_forum_ids(user: User_) -> frozenset[int]:
     cached = getattr(user, "_moderated_forum_ids", None)
     if cached is not None:
         return cached
+    if getattr(user, "_readable_forum_ids", None) is None:
+        _load_forum_access(user)
+        return user._moderated_forum_ids
+    # What she reads was primed for many people at once (prime_readable_forum_ids): her grants on those.
+    readable = readable_forum_ids(user)
     if is_forum_moderator(user):
-        ids = readable_forum_ids(user)
-    elif not user.is_authenticated or not readable_forum_ids(user):
+        ids = readable
+    elif not user.is_authenticated or not readable:
         ids = frozenset()
     else:
-        granted = filter_objects_for_user(
-            user, MODERATE_PERM, Forum.objects.filter(pk__in=readable_forum_ids(user)), level=AccessLevel.MEMBERS
-        )
-        ids = frozenset(granted.values_list("pk", flat=True))
+        ids = frozenset(granted_pks(user, [MODERATE_PERM], Forum, readable, level=AccessLevel.MEMBERS)[MODERATE_PERM])
     user._moderated_forum_ids = ids
     return ids
 
@@ -228,21 +225,27 @@ def filter_topics_for_user(user: User_, topics: QuerySet[Topic]) -> QuerySet[Top
     return topics.filter(visible)
 
 
-def filter_topic_posts_for_user(user: User_, topic: Topic, posts: QuerySet[Post]) -> QuerySet[Post]:
-    """filter_posts_for_user for the posts of one topic, with the topic's own flags known: the same rules,
-    without a join to the topic on every row (the topic page)."""
-    posts = posts.filter(topic=topic, is_deleted=False)
+def topic_posts_condition(user: User_, topic: Topic, alias: str = "p") -> tuple[str, list] | None:
+    """The posts of this topic she may read, as an SQL condition over the post table's `alias` with its
+    parameters (None: none). The rules of filter_posts_for_user with the topic's own flags known, so the topic
+    page needs no join to the topic on every row: deleted posts never; hidden ones for moderators only; held
+    ones for moderators and their author; nothing of a hidden topic, and only her own of a held one."""
+    condition = f"{alias}.topic_id = %s AND NOT {alias}.is_deleted"
     if not can_read_forum(user, topic.forum):
-        return posts.none()
+        return None
     if can_moderate_forum(user, topic.forum):
-        return posts
+        return condition, [topic.pk]
     if topic.is_hidden:
-        return posts.none()
-    visible = Q(is_hidden=False, is_held=False) if not topic.is_held else None
+        return None
+    visible, params = [], [topic.pk]
+    if not topic.is_held:
+        visible.append(f"(NOT {alias}.is_hidden AND NOT {alias}.is_held)")
     if user.is_authenticated:
-        own = Q(is_hidden=False, author_id=user.pk)
-        visible = own if visible is None else visible | own
-    return posts.none() if visible is None else posts.filter(visible)
+        visible.append(f"(NOT {alias}.is_hidden AND {alias}.author_id = %s)")
+        params.append(user.pk)
+    if not visible:
+        return None
+    return f"{condition} AND ({' OR '.join(visible)})", params
 
 
 def filter_posts_for_user(user: User_, posts: QuerySet[Post]) -> QuerySet[Post]:

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Window
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.query import prefetch_related_objects
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from forums.models import (
     Draft,
     Flag,
     Forum,
+    ForumProfile,
     ForumSuspension,
     Post,
     Reaction,
@@ -22,7 +23,7 @@ from forums.models import (
     Topic,
     TopicReadState,
 )
-from network.models import User
+from network.models import Member, User
 
 TOPICS_PER_PAGE = 30
 POSTS_PER_PAGE = 20
@@ -129,43 +130,6 @@ class IdPaginator(Paginator):
         return self._get_page(list(self.object_list.filter(pk__in=ids)), number, self)
 
 
-class CountedIdPaginator(IdPaginator):
-    """IdPaginator that reads the page's ids and the total in one query (COUNT(*) OVER ()): for pages where
-    the count is small and exact matters (a topic's posts). The total is counted apart only when the page
-    asked for lies past the end."""
-
-    def get_page(self, number):
-        # As Paginator.get_page, but without validating first: page() reads the count with the ids.
-        try:
-            return self.page(number)
-        except PageNotAnInteger:
-            return self.page(1)
-        except EmptyPage:
-            return self.page(self.num_pages)
-
-    def page(self, number):
-        try:
-            wanted = int(number)
-        except (TypeError, ValueError):
-            wanted = None  # validate_number below raises PageNotAnInteger, as Paginator does
-        rows = []
-        if wanted is not None and wanted >= 1:
-            bottom = (wanted - 1) * self.per_page
-            counted = self.object_list.annotate(_total=Window(Count("*"))).values_list("pk", "_total")
-            rows = list(counted[bottom : bottom + self.per_page + self.orphans])
-            if rows:
-                self.__dict__["count"] = rows[0][1]
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        if number != wanted or not rows:
-            return super().page(number)
-        ids = [pk for pk, _total in rows[: top - bottom]]
-        return self._get_page(list(self.object_list.filter(pk__in=ids)), number, self)
-
-
 def forum_topics_page(user: User, forum: Forum, page_number) -> tuple[Page, list[TopicRow]]:
     """One page of a forum (she may read it: the caller checked), pinned first then by last activity.
     Moderators also see its hidden and held topics."""
@@ -235,38 +199,111 @@ def latest_topics(user: User, limit: int = LATEST_TOPICS) -> list[TopicRow]:
 
 
 def get_topic_for_user(user: User, pk: int) -> Topic | None:
-    topic = Topic.objects.select_related("forum", "author", "accepted_answer__author").filter(pk=pk).first()
+    topic = Topic.objects.select_related("forum").filter(pk=pk).first()
     if topic is None or not permissions.can_read_topic(user, topic):
         return None
     return topic
 
 
+_POST_FIELDS = (
+    "id",
+    "topic_id",
+    "number",
+    "author_id",
+    "html",
+    "created_at",
+    "edited_at",
+    "edit_count",
+    "is_hidden",
+    "is_held",
+    "is_deleted",
+    "helpful_count",
+    "via_email",
+)
+_POSTS_SQL = (
+    "SELECT {post_fields}, u.id, u.first_name, u.last_name, m.id, m.public_id, fp.id, fp.handle, "  # noqa: S608
+    "EXISTS (SELECT 1 FROM {attachment} a WHERE a.post_id = p.id), "
+    "EXISTS (SELECT 1 FROM {reaction} r WHERE r.post_id = p.id AND r.user_id = %s), "
+    "(SELECT count(*) FROM {post} p WHERE {condition}) "
+    "FROM {post} p LEFT JOIN {user} u ON u.id = p.author_id LEFT JOIN {member} m ON m.user_id = u.id "
+    "LEFT JOIN {profile} fp ON fp.user_id = u.id "
+    "WHERE {condition} ORDER BY p.number LIMIT %s OFFSET %s"
+)
+
+
 def topic_posts_page(user: User, topic: Topic, page_number) -> Page:
-    """One page of a topic she may read (the caller checked), in two queries: the ids with the count, then the
-    rows with their authors, whether each has files and whether she found it helpful
-    (`viewer_found_helpful`). A third loads the attachments, only when some post of the page has one."""
-    helpful = Reaction.objects.filter(post=OuterRef("pk"), user_id=user.pk if user.is_authenticated else None)
-    posts = (
-        permissions.filter_topic_posts_for_user(user, topic, Post.objects.all())
-        .select_related("author__member", "author__forum_profile")
-        .defer("body")  # the page shows the stored HTML; quoting reads the Markdown of one post
-        .annotate(
-            has_files=Exists(Attachment.objects.filter(post=OuterRef("pk"))),
-            viewer_found_helpful=Exists(helpful),
-        )
-        .order_by("number")
+    """One page of a topic she may read (the caller checked): its posts with their authors' names, handles and
+    member ids, whether each has files and whether she found it helpful (`viewer_found_helpful`), and the
+    number of posts she may read, in one query. A page number past the end gives the last page (a second
+    query), "last" asks for it; a third query loads the attachments, only when some post of the page has one.
+
+    Written as SQL rather than through the ORM: this is the page members open most, and building the query
+    and its four kinds of objects through the ORM cost more than the database's work."""
+    condition = permissions.topic_posts_condition(user, topic)
+    if condition is None:
+        return Paginator([], POSTS_PER_PAGE).page(1)
+    where, where_params = condition
+    sql = _POSTS_SQL.format(
+        post_fields=", ".join(f"p.{name}" for name in _POST_FIELDS),
+        attachment=_table(Attachment),
+        reaction=_table(Reaction),
+        post=_table(Post),
+        user=_table(User),
+        member=_table(Member),
+        profile=_table(ForumProfile),
+        condition=where,
     )
-    page = CountedIdPaginator(posts, POSTS_PER_PAGE).get_page(page_number)
-    with_files = [post for post in page.object_list if post.has_files]
+
+    def fetch(number: int) -> list:
+        params = [user.pk if user.is_authenticated else None, *where_params, *where_params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, POSTS_PER_PAGE, (number - 1) * POSTS_PER_PAGE])
+            return cursor.fetchall()
+
+    wanted = str(page_number) if page_number is not None else "1"
+    number = int(wanted) if wanted.isdigit() and 0 < int(wanted) < 10**9 else 1
+    rows = [] if wanted == "last" else fetch(number)
+    if rows:
+        total = rows[0][-1]
+    else:  # past the end (or "last"): count, then read the last page
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {_table(Post)} p WHERE {where}", where_params)  # noqa: S608
+            total = cursor.fetchone()[0]
+        number = max(1, -(-total // POSTS_PER_PAGE))
+        rows = fetch(number) if total else []
+    paginator = Paginator(range(total), POSTS_PER_PAGE)
+    posts = [_post_from_row(row) for row in rows]
+    with_files = [post for post in posts if post.has_files]
     if with_files:
         prefetch_related_objects(with_files, "attachments")
-    for post in page.object_list:
+    for post in posts:
         if not post.has_files:
             # As prefetch_related leaves it: post.attachments.all() is an empty list, no query.
             empty = post.attachments.all()
             empty._result_cache, empty._prefetch_done = [], True
             post._prefetched_objects_cache = {"attachments": empty}
-    return page
+    return Page(posts, number, paginator)
+
+
+def _post_from_row(row) -> Post:
+    """A Post of the topic page (body deferred) with its author, her member profile and forum profile, as the
+    ORM's select_related would leave them: related objects are cached, absent ones cached as None."""
+    fields = len(_POST_FIELDS)
+    post = Post.from_db("default", _POST_FIELDS, row[:fields])
+    user_id, first_name, last_name, member_id, public_id, profile_id, handle, has_files, helpful = row[
+        fields : fields + 9
+    ]
+    post.has_files, post.viewer_found_helpful = bool(has_files), bool(helpful)
+    if user_id is None:
+        Post.author.field.set_cached_value(post, None)
+        return post
+    author = User.from_db("default", ("id", "first_name", "last_name"), (user_id, first_name, last_name))
+    member = Member.from_db("default", ("id", "user_id", "public_id"), (member_id, user_id, public_id))
+    profile = ForumProfile.from_db("default", ("id", "user_id", "handle"), (profile_id, user_id, handle))
+    User.member.related.set_cached_value(author, member if member_id is not None else None)
+    User.forum_profile.related.set_cached_value(author, profile if profile_id is not None else None)
+    Post.author.field.set_cached_value(post, author)
+    return post
 
 
 def page_of_post_number(user: User, topic: Topic, number: int) -> int:
