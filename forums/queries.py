@@ -296,7 +296,9 @@ _POSTS_SQL = (
     "(SELECT count(*) FROM {post} p WHERE {condition}) "
     "FROM {post} p LEFT JOIN {user} u ON u.id = p.author_id LEFT JOIN {member} m ON m.user_id = u.id "
     "LEFT JOIN {profile} fp ON fp.user_id = u.id "
-    "WHERE {condition} ORDER BY p.number LIMIT %s OFFSET %s"
+    # The page's ids first, so the rows before it are not joined (the last page of a long topic).
+    "WHERE p.id IN (SELECT p.id FROM {post} p WHERE {condition} ORDER BY p.number LIMIT %s OFFSET %s) "
+    "ORDER BY p.number"
 )
 
 

@@ -50,6 +50,22 @@ def test_empty_reply_is_refused_with_a_message(client, alice, forum):
     assert Post.objects.filter(topic=topic).count() == 1
 
 
+def test_refused_reply_shows_the_last_page_of_the_topic_with_the_text_kept(client, alice, beatrice, forum):
+    topic = start_topic(alice, forum, body="First words of the topic")
+    Post.objects.bulk_create(
+        Post(topic=topic, number=number, author=beatrice.user, body=f"Answer {number}", html=f"<p>Answer {number}</p>")
+        for number in range(2, 26)
+    )
+    client.force_login(alice.user)
+
+    response = client.post(reverse("forums:reply", args=[topic.pk]), {"body": "x" * 60_000, "action": "post"})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "<p>Answer 25</p>" in page and "First words of the topic" not in page  # page 2 of 2, not page 1
+    assert "x" * 60_000 in page
+
+
 def test_oversize_post_is_refused_and_the_text_kept(client, alice, forum):
     topic = start_topic(alice, forum)
     client.force_login(alice.user)
