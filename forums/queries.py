@@ -89,18 +89,24 @@ def _rows(user: User, topics: list[Topic]) -> list[TopicRow]:
     return [TopicRow(topic=topic, last_read=states.get(topic.pk)) for topic in topics]
 
 
-# What a topic row shows (templates/forums/_topic_rows.html), and nothing else: no post bodies, no passwords.
-ROW_FIELDS = (
+# What a topic row shows (templates/forums/_topic_row.html), and nothing else: no post bodies, no passwords.
+_TOPIC_FIELDS = (
+    "id",
     "title",
     "forum_id",
     "author_id",
     "post_count",
+    "last_post_id",
     "last_post_at",
     "is_pinned",
     "is_locked",
     "is_hidden",
     "is_held",
     "accepted_answer_id",
+)
+# The same through the ORM (the "latest" lists), with the last poster's name.
+ROW_FIELDS = (
+    *_TOPIC_FIELDS[1:],
     "last_post__author_id",
     "last_post__author__first_name",
     "last_post__author__last_name",
@@ -116,20 +122,6 @@ def _visible_topics() -> QuerySet[Topic]:
     return Topic.objects.filter(is_hidden=False, is_held=False)
 
 
-_TOPIC_FIELDS = (
-    "id",
-    "title",
-    "forum_id",
-    "author_id",
-    "post_count",
-    "last_post_id",
-    "last_post_at",
-    "is_pinned",
-    "is_locked",
-    "is_hidden",
-    "is_held",
-    "accepted_answer_id",
-)
 _TOPIC_ORDER = "t.is_pinned DESC, t.last_post_at DESC, t.id DESC"
 # The page's ids first (an index scan, however deep the page), then only those rows are joined.
 _TOPICS_SQL = (
