@@ -141,6 +141,12 @@ if DATABASE_URL:
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
             "connect_timeout", int(env("DATABASE_CONNECT_TIMEOUT", "1"))
         )
+        # Server-side parameters, so psycopg prepares a statement a connection runs again and again: PostgreSQL
+        # then plans each page's queries once per connection instead of on every request (planning the forum
+        # and member queries cost more than running them). DATABASE_SERVER_SIDE_BINDING=false turns it off, as
+        # a transaction-pooling pgbouncer in front of the database needs.
+        if env("DATABASE_SERVER_SIDE_BINDING", "true").lower() != "false":
+            DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=2)
 else:
     DATABASES = {
         "default": {

@@ -14,7 +14,7 @@ import hmac
 from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
@@ -26,8 +26,21 @@ _CSRF_PLACEHOLDER = SimpleLazyObject(
 )
 
 
-def _key(kind: str, pk: int, parts: tuple) -> str:
-    shown = repr((translation.get_language(), timezone.get_current_timezone_name(), *parts))
+_TEMPLATE_DIGESTS: dict[str, str] = {}
+ROW_TEMPLATE, POST_TEMPLATE, EDITOR_TEMPLATE = "forums/_topic_row.html", "forums/_post.html", "forums/_editor.html"
+
+
+def template_digest(name: str) -> str:
+    """A digest of a fragment's template source, read once per process: a deploy that changes the template
+    makes new keys, so no fragment rendered by the old template is served after it."""
+    if name not in _TEMPLATE_DIGESTS:
+        source = get_template(name).template.source
+        _TEMPLATE_DIGESTS[name] = hashlib.blake2b(source.encode(), digest_size=8).hexdigest()
+    return _TEMPLATE_DIGESTS[name]
+
+
+def _key(kind: str, pk: int, parts: tuple, template: str) -> str:
+    shown = repr((translation.get_language(), timezone.get_current_timezone_name(), template_digest(template), *parts))
     return f"forums:{kind}:{pk}:{hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()}"
 
 
@@ -74,10 +87,11 @@ def topic_rows_html(rows, *, show_forum: bool = False) -> SafeString:
                 row.is_new,
                 row.unread,
             ),
+            ROW_TEMPLATE,
         )
 
     def render(row):
-        return render_to_string("forums/_topic_row.html", {"row": row, "topic": row.topic, "show_forum": show_forum})
+        return render_to_string(ROW_TEMPLATE, {"row": row, "topic": row.topic, "show_forum": show_forum})
 
     return mark_safe("".join(_cached(list(rows), key_of, render)))  # noqa: S308 -- rendered by our templates
 
@@ -118,13 +132,32 @@ def posts_html(request, posts, context: dict, *, accepted_label: bool = False) -
                 topic.accepted_answer_id == post.pk,
                 accepted_label,
             ),
+            POST_TEMPLATE,
         )
 
     def render(post):
         return render_to_string(
-            "forums/_post.html",
+            POST_TEMPLATE,
             {**context, "post": post, "accepted_label": accepted_label, "csrf_token": str(_CSRF_PLACEHOLDER)},
         )
 
     html = "".join(_cached(list(posts), key_of, render))
     return mark_safe(html.replace(str(_CSRF_PLACEHOLDER), get_token(request)))  # noqa: S308 -- our templates
+
+
+def editor_html(context: dict, form, submit_label: str, draft_button: bool) -> SafeString:
+    """The writing form (templates/forums/_editor.html). Blank (no text, draft, quote, preview or error), it is
+    the same for everyone in a language, so it is cached under its fields' labels and help; otherwise rendered."""
+    values = {**context, "form": form, "submit_label": submit_label, "draft_button": draft_button}
+    if form.is_bound or form.initial or context.get("preview") is not None:
+        return mark_safe(render_to_string(EDITOR_TEMPLATE, values))  # noqa: S308 -- rendered by our templates
+    fields = tuple(
+        (name, str(field.label), str(field.help_text), field.required, type(field.widget).__name__)
+        for name, field in form.fields.items()
+    )
+    key = _key("editor", 0, (type(form).__name__, fields, str(submit_label), draft_button), EDITOR_TEMPLATE)
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(EDITOR_TEMPLATE, values)
+        cache.set(key, html, FRAGMENT_SECONDS)
+    return mark_safe(html)  # noqa: S308 -- rendered by our templates

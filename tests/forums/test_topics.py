@@ -162,3 +162,19 @@ def test_topic_page_without_her_marks_offers_them(client, alice, beatrice, forum
 
     assert 'aria-pressed="true"' not in page and "found this helpful" not in page
     assert "Email me every reply" in page
+
+
+def test_blank_reply_form_is_shared_but_her_draft_and_language_are_her_own(client, alice, beatrice, forum):
+    topic = start_topic(alice, forum)
+    url = reverse("forums:topic_detail", args=[topic.pk])
+    client.force_login(alice.user)
+    blank = client.get(url).content.decode()  # the blank editor is now cached
+    services.save_draft(user=beatrice.user, forum=forum, topic=topic, body="Brouillon de Béatrice")
+    client.force_login(beatrice.user)
+
+    with_draft = client.get(url).content.decode()
+    french = client.get(url.replace("/en/", "/fr/", 1)).content.decode()
+
+    assert "Your reply" in blank and "Brouillon de Béatrice" not in blank
+    assert "Brouillon de Béatrice" in with_draft
+    assert "Your reply" not in french and 'name="body"' in french
