@@ -156,8 +156,5 @@ def editor_html(context: dict, form, submit_label: str, draft_button: bool) -> S
         for name, field in form.fields.items()
     )
     key = _key("editor", 0, (type(form).__name__, fields, str(submit_label), draft_button), EDITOR_TEMPLATE)
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(EDITOR_TEMPLATE, values)
-        cache.set(key, html, FRAGMENT_SECONDS)
+    (html,) = _cached([form], lambda _form: key, lambda _form: render_to_string(EDITOR_TEMPLATE, values))
     return mark_safe(html)  # noqa: S308 -- rendered by our templates
