@@ -127,7 +127,7 @@ _TOPIC_ORDER = "t.is_pinned DESC, t.last_post_at DESC, t.id DESC"
 _TOPICS_SQL = (
     "SELECT {topic_fields}, lp.author_id, u.first_name, u.last_name, "  # noqa: S608
     "(SELECT r.last_read_number FROM {read_state} r WHERE r.topic_id = t.id AND r.user_id = %s ORDER BY r.id "
-    "LIMIT 1), (SELECT count(*) FROM {topic} t WHERE {condition}) "
+    "LIMIT 1), {total} "
     "FROM {topic} t LEFT JOIN {post} lp ON lp.id = t.last_post_id LEFT JOIN {user} u ON u.id = lp.author_id "
     "WHERE t.id IN (SELECT t.id FROM {topic} t WHERE {condition} ORDER BY {order} LIMIT %s OFFSET %s) "
     "ORDER BY {order}"
@@ -139,10 +139,18 @@ def forum_topics_page(user: User, forum: Forum, page_number) -> tuple[Page, list
     her read state and the count in one query (SQL, as topic_posts_page and for the same reason). Moderators
     also see its hidden and held topics."""
     condition = "t.forum_id = %s"
-    if not permissions.can_moderate_forum(user, forum):
+    count_sql = f"SELECT count(*) FROM {_table(Topic)} t WHERE {{condition}}"  # noqa: S608
+    if permissions.can_moderate_forum(user, forum):
+        total, total_params = f"({count_sql.format(condition=condition)})", [forum.pk]
+    else:
         # Matches the partial indexes on Topic: the lists members read never sort hidden or held topics.
         condition += " AND NOT t.is_hidden AND NOT t.is_held"
+        # Those are the topics the forum's own counter counts (kept by every service that adds, hides, holds,
+        # moves or merges a topic): no count of thousands of rows on each page. A page past the end still
+        # counts them (_sql_page), so a counter that drifted cannot hide a page.
+        total, total_params = "%s::integer", [forum.topic_count]
     sql = _TOPICS_SQL.format(
+        total=total,
         topic_fields=", ".join(f"t.{name}" for name in _TOPIC_FIELDS),
         read_state=_table(TopicReadState),
         topic=_table(Topic),
@@ -152,9 +160,12 @@ def forum_topics_page(user: User, forum: Forum, page_number) -> tuple[Page, list
         order=_TOPIC_ORDER,
     )
     viewer = user.pk if user.is_authenticated else None
-    count_sql = f"SELECT count(*) FROM {_table(Topic)} t WHERE {condition}"  # noqa: S608
     rows, number, total = _sql_page(
-        sql, [viewer, forum.pk, forum.pk], (count_sql, [forum.pk]), page_number, TOPICS_PER_PAGE
+        sql,
+        [viewer, *total_params, forum.pk],
+        (count_sql.format(condition=condition), [forum.pk]),
+        page_number,
+        TOPICS_PER_PAGE,
     )
     fields = len(_TOPIC_FIELDS)
     topics, page_rows = [], []

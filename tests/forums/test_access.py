@@ -205,3 +205,26 @@ def test_unread_and_new_markers_in_the_topic_list(client, alice, beatrice, forum
 
     assert rows["Seen topic"].unread == 2 and not rows["Seen topic"].is_new
     assert rows["Unseen topic"].is_new
+
+
+def test_topic_list_pages_count_what_each_reader_may_see(client, alice, beatrice, moderator, forum):
+    from forums.queries import TOPICS_PER_PAGE
+
+    topics = [start_topic(alice, forum, title=f"Counted topic {number}") for number in range(TOPICS_PER_PAGE + 1)]
+    url = reverse("forums:forum_detail", args=[forum.slug])
+    client.force_login(beatrice.user)
+    assert client.get(url).context["page"].paginator.num_pages == 2
+
+    services.hide_topic(topics[0], actor=moderator, reason="Off topic")
+    member_page = client.get(url).context["page"]
+    assert (member_page.paginator.count, member_page.paginator.num_pages) == (TOPICS_PER_PAGE, 1)
+    listed = client.get(url).content.decode()
+    assert "Counted topic 0<" not in listed and "Counted topic 1<" in listed
+
+    client.force_login(moderator)
+    moderator_page = client.get(url).context["page"]
+    assert (moderator_page.paginator.count, moderator_page.paginator.num_pages) == (TOPICS_PER_PAGE + 1, 2)
+
+    services.hide_topic(topics[0], actor=moderator, reason="Back on topic", hidden=False)
+    client.force_login(beatrice.user)
+    assert client.get(url).context["page"].paginator.count == TOPICS_PER_PAGE + 1
