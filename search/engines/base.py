@@ -98,5 +98,14 @@ class SearchEngine(Protocol):
     def keys(self, kind: str) -> set[str]:
         """Every key of this kind in the index (for `search_check`)."""
 
-    def rebuild(self, entries: Iterable[SearchEntry], *, progress: Callable[[int], None] | None = None) -> int:
-        """Replace the whole index with these entries (Elasticsearch: a new index, then the alias swaps)."""
+    def rebuild(
+        self,
+        entries: Iterable[SearchEntry],
+        *,
+        progress: Callable[[int], None] | None = None,
+        resume: bool = False,
+    ) -> int:
+        """Replace the whole index with these entries, searches reading the old one until the new one is whole
+        (PostgreSQL: a table built beside it, then swapped; Elasticsearch: a new index, then the alias swaps).
+        `progress` gets the number of entries written so far; `resume` goes on with a build an interrupted run
+        left, where the engine keeps one (PostgreSQL), else starts again."""

@@ -465,7 +465,13 @@ class ElasticsearchEngine:
         self._call("creating the index", create)
         self._alias_checked = True
 
-    def rebuild(self, entries: Iterable[SearchEntry], *, progress: Callable[[int], None] | None = None) -> int:
+    def rebuild(
+        self,
+        entries: Iterable[SearchEntry],
+        *,
+        progress: Callable[[int], None] | None = None,
+        resume: bool = False,  # nothing to resume: a new build
+    ) -> int:
         """Load a new concrete index, then swap the alias in one request: searches never see a half index."""
         name = self._new_index_name()
         self._call("creating the index", lambda: index_definition(name, using=self.client, loading=True).create())

@@ -24,9 +24,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from search.models import SearchIndexEntry
 
+from . import postgres_build
 from .base import FACETS, Hit, SearchEntry, SearchQuery, SearchResults, Viewer
 from .stemming import fold
 from .text import MARK_END, MARK_START, clean_text, page_window, query_words, safe_highlight
@@ -94,6 +96,27 @@ def entry_row(entry: SearchEntry) -> SearchIndexEntry:
         access_level=int(entry.access_level),
         is_restricted=bool(entry.is_restricted),
         grants=list(entry.grants),
+    )
+
+
+def entry_values(entry: SearchEntry, now: datetime) -> tuple:
+    """An entry as a row of postgres_build.COLUMNS (the build's COPY), cleaned as entry_row cleans it."""
+    row = entry_row(entry)
+    return (
+        row.key,
+        row.kind,
+        row.url,
+        row.title,
+        row.body,
+        row.language,
+        row.date,
+        row.document_type,
+        row.topics,
+        row.year,
+        row.access_level,
+        row.is_restricted,
+        row.grants,
+        now,
     )
 
 
@@ -216,20 +239,33 @@ class PostgresEngine:
         keys = list(keys)
         for start in range(0, len(keys), BATCH):
             SearchIndexEntry.objects.filter(key__in=keys[start : start + BATCH]).delete()
+        if keys:
+            postgres_build.note_deleted(keys)  # a rebuild running now must not bring them back
 
     def keys(self, kind: str) -> set[str]:
         return set(SearchIndexEntry.objects.filter(kind=kind).values_list("key", flat=True))
 
-    def rebuild(self, entries: Iterable[SearchEntry], *, progress: Callable[[int], None] | None = None) -> int:
-        """One transaction: searches keep seeing the old index until the new one is complete."""
-        written = 0
-        with transaction.atomic():
-            SearchIndexEntry.objects.all().delete()
+    def rebuild(
+        self,
+        entries: Iterable[SearchEntry],
+        *,
+        progress: Callable[[int], None] | None = None,
+        resume: bool = False,
+    ) -> int:
+        """A new index built beside the live one, then swapped in (postgres_build): searches read the old index
+        until the new one is complete. With `resume`, the build an interrupted run left goes on."""
+        threads = self.threads or max(1, int(getattr(settings, "SEARCH_INDEX_THREADS", INDEX_THREADS)))
+
+        def batches() -> Iterable[list[tuple]]:
             for batch in batched(entries):
-                written += self.index(batch)
-                if progress is not None:
-                    progress(written)
-        return written
+                read = timezone.now()
+                yield list({row[0]: row for row in (entry_values(entry, read) for entry in batch)}.values())
+
+        def learn(rows: list[tuple]) -> None:
+            self._learn_words([SearchIndexEntry(title=row[3], body=row[4]) for row in rows])
+
+        build = postgres_build.IndexBuild(threads=threads, learn_words=learn)
+        return build.run(batches(), resume=resume, progress=progress)
 
     # -- reads
 

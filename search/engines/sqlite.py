@@ -113,7 +113,13 @@ class SqliteEngine:
     def keys(self, kind: str) -> set[str]:
         return set(SearchIndexEntry.objects.filter(kind=kind).values_list("key", flat=True))
 
-    def rebuild(self, entries: Iterable[SearchEntry], *, progress: Callable[[int], None] | None = None) -> int:
+    def rebuild(
+        self,
+        entries: Iterable[SearchEntry],
+        *,
+        progress: Callable[[int], None] | None = None,
+        resume: bool = False,  # nothing to resume: a new build
+    ) -> int:
         written = 0
         with transaction.atomic():
             with connection.cursor() as cursor:
