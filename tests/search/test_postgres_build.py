@@ -126,3 +126,22 @@ def test_a_failed_build_is_dropped_and_the_live_index_kept(engine):
         engine.rebuild(broken())
     assert build_tables_left() == []
     assert found(engine, "liveword") == {"page:1"}
+
+
+def test_search_reindex_builds_the_whole_index_beside_the_live_one(engine, capsys):
+    from django.core.management import call_command
+
+    from cms.models import StandardPage
+    from tests.factories import home_pages
+    from tests.factories.cms import publish_child
+
+    pages = [publish_child(home_pages()["en"], StandardPage, title=f"Rebuilt kestrelword {n}") for n in range(3)]
+    engine.index([entry("page:999999", "Ghost of a deleted page", "ghostword")])
+
+    call_command("search_reindex", "--jobs", "2")
+
+    assert found(engine, "ghostword") == set()
+    assert found(engine, "kestrelword") == {f"page:{page.pk}" for page in pages}
+    assert "entries indexed" in capsys.readouterr().out
+    assert build_tables_left() == []
+    call_command("search_check")  # exits 1 on any drift

@@ -1,15 +1,21 @@
-"""Rebuild the site search's index from the registered sources, kind by kind, resumable.
+"""Rebuild the site search's index from the registered sources, resumable.
 
-    manage.py search_reindex                 every kind, from the start
-    manage.py search_reindex --kind page     one kind (repeatable)
-    manage.py search_reindex --resume        go on from the last checkpoint of an interrupted run
-    manage.py search_reindex --jobs 4        chunks written by 4 parallel writers (default: one per CPU)
+    manage.py search_reindex                 the whole index, built beside the live one, then swapped in
+    manage.py search_reindex --resume        go on with the build (or the kinds' checkpoints) a stopped run left
+    manage.py search_reindex --kind page     one kind (repeatable), written into the live index chunk by chunk
+    manage.py search_reindex --in-place      every kind, chunk by chunk into the live index
+    manage.py search_reindex --jobs 4        4 parallel writers (default: one per CPU)
 
-Each chunk of pks is written, then its checkpoint (the last pk done, per kind) is saved, so a stopped run
-resumes where it was. With several jobs, chunks are written in parallel, each writer on its own database
-connection (building a 20 KB body's tsvector is CPU work for the database server, so more server cores index
-faster), and the checkpoint only moves past a chunk once every chunk before it is written too. Entries are
-written to the database's index and to Elasticsearch when it answers.
+The whole index (no --kind) is rebuilt by each engine's `rebuild`: on PostgreSQL a new table filled with COPY
+and indexed once it is full (search/engines/postgres_build.py), on Elasticsearch a new index behind the
+alias. Searches read the old index until the new one is complete; a stopped PostgreSQL build resumes.
+
+With --kind or --in-place, each chunk of pks is written into the live index, then its checkpoint (the last pk
+done, per kind) is saved, so a stopped run resumes where it was. With several jobs, chunks are written in
+parallel, each writer on its own database connection (building a 20 KB body's tsvector is CPU work for the
+database server, so more server cores index faster), and the checkpoint only moves past a chunk once every
+chunk before it is written too. Entries are written to the database's index and to Elasticsearch when it
+answers.
 """
 
 import os
@@ -77,7 +83,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--kind", action="append", default=[], help="only this kind (repeatable)")
-        parser.add_argument("--resume", action="store_true", help="continue from the last checkpoint")
+        parser.add_argument("--resume", action="store_true", help="continue where a stopped run was")
+        parser.add_argument(
+            "--in-place",
+            action="store_true",
+            help="write every kind chunk by chunk into the live index instead of building a new one beside it",
+        )
         parser.add_argument(
             "--jobs",
             type=int,
@@ -95,18 +106,54 @@ class Command(BaseCommand):
             sources = [source for source in sources if source.kind in options["kind"]]
         if options["jobs"] < 1:
             raise CommandError("--jobs must be at least 1.")
-        # Inside a transaction (a test, a caller's atomic block) other connections would not see its data.
-        jobs = 1 if connection.in_atomic_block else options["jobs"]
+        # Inside a transaction (a test, a caller's atomic block) other connections would not see its data; SQLite
+        # takes one writer at a time.
+        jobs = 1 if connection.in_atomic_block or connection.vendor == "sqlite" else options["jobs"]
         engines = write_engines()
+        show = options["verbosity"] > 0
+        if not options["kind"] and not options["in_place"]:
+            self.rebuild(sources, engines, resume=options["resume"], show=show, jobs=jobs)
+            return
         if jobs > 1:
             for engine in engines:
                 if hasattr(engine, "threads"):
                     engine.threads = 1  # the jobs are the parallelism: no second split inside each write
-        show = options["verbosity"] > 0
         for source in sources:
             written = self.reindex(source, engines, resume=options["resume"], show=show, jobs=jobs)
             if show:
                 self.stdout.write(f"{source.kind}: {written:,} entries indexed")
+
+    def rebuild(self, sources, engines, *, resume: bool, show: bool, jobs: int) -> None:
+        """The whole index, new, from every source; engine by engine (the database's, then Elasticsearch)."""
+
+        def everything():
+            for source in sources:
+                if source.all_pks is None:
+                    yield from source.entries(None)
+                    continue
+                pks = [int(pk) for pk in source.all_pks()]
+                for offset in range(0, len(pks), CHUNK):
+                    yield from source.entries(pks[offset : offset + CHUNK])
+
+        total = sum(len(list(source.all_pks())) for source in sources if source.all_pks is not None)
+        exact = all(source.all_pks is not None for source in sources)
+        for engine in engines:
+            if hasattr(engine, "threads"):
+                engine.threads = jobs
+            progress = Progress(f"{engine.name}: new index", total if exact else None, sys.stderr, show)
+
+            def moved(handled: int, progress=progress) -> None:
+                progress.update(handled - progress.done)
+
+            try:
+                written = engine.rebuild(everything(), progress=moved, resume=resume)
+            except ElasticsearchUnavailable as error:
+                raise CommandError(f"Elasticsearch stopped answering: {error} (run again)") from error
+            finally:
+                progress.close()
+            if show:
+                self.stdout.write(f"{engine.name}: {written:,} entries indexed")
+        ReindexCheckpoint.objects.all().delete()  # the chunked runs' checkpoints: the index is new
 
     def write(self, engines, entries, gone) -> None:
         for engine in engines:
