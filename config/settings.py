@@ -241,6 +241,8 @@ EVENTS_OFFER_HOURS = int(env("EVENTS_OFFER_HOURS", "48"))
 
 # --- Search ---------------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
+# Memory PostgreSQL may use to build each index of a rebuilt search index (search_reindex) in one sorted pass.
+SEARCH_BUILD_MAINTENANCE_WORK_MEM = env("SEARCH_BUILD_MAINTENANCE_WORK_MEM", "512MB")
 if ELASTICSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {

@@ -146,8 +146,8 @@ def forum_topics_page(user: User, forum: Forum, page_number) -> tuple[Page, list
         # Matches the partial indexes on Topic: the lists members read never sort hidden or held topics.
         condition += " AND NOT t.is_hidden AND NOT t.is_held"
         # Those are the topics the forum's own counter counts (kept by every service that adds, hides, holds,
-        # moves or merges a topic): no count of thousands of rows on each page. A page past the end still
-        # counts them (_sql_page), so a counter that drifted cannot hide a page.
+        # moves or merges a topic, and recounted by each moderator action): no count of thousands of rows on
+        # each page. A page asked for past the counted end is still read, and one found empty counts them.
         total, total_params = "%s::integer", [forum.topic_count]
     sql = _TOPICS_SQL.format(
         total=total,

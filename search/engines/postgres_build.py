@@ -11,7 +11,7 @@ Writing a whole index row by row into the live table is slow: every row updates 
    database server: more connections use more of its cores), each batch committed on its own, so a stopped
    build resumes (`resume=True`) with the entries it has not written yet;
 3. creates the live table's other indexes on the full table (one sorted pass each, with a large
-   `maintenance_work_mem`), two at a time;
+   `maintenance_work_mem`: settings.SEARCH_BUILD_MAINTENANCE_WORK_MEM), two at a time;
 4. swaps, in one short transaction: writers wait (readers do not), the changes made to the live index while
    the build ran are replayed (keys deleted meanwhile, live rows written since the build began), the old
    table is dropped and the new one takes its name, its indexes', its constraints' and its sequence's.
@@ -56,7 +56,6 @@ COLUMNS = (
 # application's clock (auto_now), the start from the database's, and they may differ a little. Replaying a
 # current row again is harmless.
 REPLAY_MARGIN = timedelta(seconds=30)
-MAINTENANCE_WORK_MEM = "512MB"  # settings.SEARCH_BUILD_MAINTENANCE_WORK_MEM overrides
 QUEUED_BATCHES = 4  # per writer: enough to keep it busy, little memory
 
 
@@ -157,10 +156,12 @@ class IndexBuild:
         def writer() -> None:
             try:
                 while (rows := work.get()) is not None:
-                    if not failures:
+                    if failures:
+                        continue  # drained, so the producer never waits on a full queue; it stops at its next batch
+                    try:
                         _copy(rows)
-            except BaseException as error:  # handed to the producing thread, which raises it
-                failures.append(error)
+                    except BaseException as error:  # handed to the producing thread, which raises it
+                        failures.append(error)
             finally:
                 connection.close()  # this writer's own connection
 
@@ -209,7 +210,7 @@ class IndexBuild:
     def _build_name(number: int) -> str:
         return f"{BUILD}_i{number}"
 
-    def _index_statements(self) -> list[str]:
+    def _index_statements(self) -> list[tuple[str, str]]:
         with connection.cursor() as cursor:
             indexes = self._live_indexes(cursor)
         statements = []
@@ -221,12 +222,14 @@ class IndexBuild:
             if parts is None:
                 raise RuntimeError(f"Unexpected index definition on {LIVE}: {definition}")
             unique, rest = parts.group(1) or "", parts.group(2)
-            statements.append(f"CREATE {unique}INDEX {self._build_name(number)} ON {BUILD} {rest}")
+            name = self._build_name(number)
+            # A resumed build may hold it already, from a run stopped while its indexes were being built.
+            statements.append((f"DROP INDEX IF EXISTS {name}", f"CREATE {unique}INDEX {name} ON {BUILD} {rest}"))
         # The GIN indexes of the tsvectors take longest: started first.
-        return sorted(statements, key=lambda statement: "USING gin" not in statement)
+        return sorted(statements, key=lambda statement: "USING gin" not in statement[1])
 
     def _create_indexes(self, parallel: int) -> None:
-        memory = getattr(settings, "SEARCH_BUILD_MAINTENANCE_WORK_MEM", MAINTENANCE_WORK_MEM)
+        memory = settings.SEARCH_BUILD_MAINTENANCE_WORK_MEM
         statements = self._index_statements()
         lock = threading.Lock()
         failures: list[BaseException] = []
@@ -240,7 +243,8 @@ class IndexBuild:
                             if not statements or failures:
                                 break
                             statement = statements.pop(0)
-                        cursor.execute(statement)
+                        for step in statement:
+                            cursor.execute(step)
                     cursor.execute("RESET maintenance_work_mem")
             except BaseException as error:
                 failures.append(error)

@@ -115,6 +115,25 @@ def test_a_stopped_build_leaves_the_live_index_and_resumes(engine):
     assert build_tables_left() == []
 
 
+def test_a_build_stopped_after_its_indexes_resumes(engine, monkeypatch):
+    engine.index([entry("page:1", "Live page", "liveword")])
+    corpus = [entry(f"document:{number}", f"Doc {number}", "resumeword") for number in range(1_200)]
+    swap = build.IndexBuild._swap
+
+    def stopped(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build.IndexBuild, "_swap", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        engine.rebuild(corpus)
+    assert found(engine, "liveword") == {"page:1"}
+
+    monkeypatch.setattr(build.IndexBuild, "_swap", swap)
+    assert engine.rebuild(corpus, resume=True) == 1_200  # its indexes are built again
+    assert found(engine, "liveword") == set()
+    assert build_tables_left() == []
+
+
 def test_a_failed_build_is_dropped_and_the_live_index_kept(engine):
     engine.index([entry("page:1", "Live page", "liveword")])
 
