@@ -6,7 +6,8 @@
   the stems of its own language, so a French entry is found by French stems, an English one by English stems.
 - The access rule of base.py sits in the WHERE of the one CTE everything else reads (hits, total, facets), so
   nothing is filtered after paging and no count includes what the viewer may not see.
-- Ranking: `ts_rank_cd` (title weight A, body B; with the query in the entry's own language; capped at
+- Ranking: `ts_rank_cd` over `rank_vector` (title and body opening, migration 0006) when the entry has one, else
+  `search_vector` (title weight A, body B; with the query in the entry's own language; capped at
   RANK_CAP) + a title boost when every word is in the title, times a recency factor between 1 and 2. So title
   matches always come first, and when they fill the requested page only they are ranked.
 - Snippets: `ts_headline` with private-use markers, then HTML-escaped, then the markers become <mark>.
@@ -300,7 +301,8 @@ class PostgresEngine:
                 WHERE {where}
             ),
             ranked AS (
-                SELECT m.id, (least(ts_rank_cd(e.search_vector, {RANK_TSQUERY}, 1), %(rank_cap)s)
+                SELECT m.id, (least(ts_rank_cd(coalesce(e.rank_vector, e.search_vector), {RANK_TSQUERY}, 1),
+                        %(rank_cap)s)
                         + CASE WHEN m.in_title THEN %(boost)s ELSE 0 END) * m.recency AS score
                 FROM matched m JOIN search_searchindexentry e ON e.id = m.id
                 WHERE m.in_title OR (SELECT count(*) FROM matched WHERE in_title) < %(offset)s + %(size)s

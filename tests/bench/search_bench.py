@@ -591,13 +591,15 @@ def wagtail_fill(model, content_type_id: int) -> None:
             """,
             values,
         )
-        print(f"  {cursor.rowcount:,} rows in {time.perf_counter() - started:,.0f} s; its GIN indexes …", flush=True)
+        print(f"  {cursor.rowcount:,} rows in {time.perf_counter() - started:,.0f} s; title norms …", flush=True)
+    # Before the GIN indexes: updating every row with them in place would insert each vector into them again.
+    get_search_backend("default").get_index_for_model(model)._refresh_title_norms(full=True)
+    print(f"  its GIN indexes ({time.perf_counter() - started:,.0f} s so far) …", flush=True)
+    with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '1GB'")
         for _name, definition in gin:
             cursor.execute(definition)
         cursor.execute("RESET maintenance_work_mem")
-    get_search_backend("default").get_index_for_model(model)._refresh_title_norms(full=True)
-    with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {table}")
     print(f"  Wagtail's index filled in {time.perf_counter() - started:,.0f} s", flush=True)
 

@@ -8,6 +8,7 @@ from django.db import connection
 
 from search.engines import database_engine
 from search.engines.base import FACETS, SearchEntry, SearchQuery, Viewer
+from tests.conftest import require_service
 
 pytestmark = pytest.mark.django_db
 
@@ -315,3 +316,18 @@ def test_a_pass_opens_the_entries_carrying_it_whatever_the_level_and_no_others(e
     # A community member without passes finds what the levels open her: not the working group's topic.
     community = {hit.key for hit in ask(engine, "ibisword", Viewer(level=3)).hits}
     assert community == {"forum_topic:40", "forum_topic:42", "document:43"}
+
+
+def test_a_long_entry_ranks_by_its_title_and_opening(engine):
+    require_service("PostgreSQL", connection.vendor == "postgresql", "rank_vector is PostgreSQL's (migration 0006)")
+    filler = " ".join(["patrol station report"] * 300)  # about 6,600 characters
+    engine.index(
+        [
+            entry("document:91", "Deep mention", f"{filler} heronword egretword {filler}", language="en"),
+            entry("document:92", "Early mention", f"heronword egretword {filler} {filler}", language="en"),
+        ]
+    )
+
+    hits = ask(engine, "heronword egretword").hits
+
+    assert [hit.key for hit in hits] == ["document:92", "document:91"]  # both found, the opening one first

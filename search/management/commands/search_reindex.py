@@ -1,7 +1,8 @@
 """Rebuild the site search's index from the registered sources, resumable.
 
     manage.py search_reindex                 the whole index, built beside the live one, then swapped in
-    manage.py search_reindex --resume        go on with the build (or the kinds' checkpoints) a stopped run left
+    manage.py search_reindex --resume        go on with the build a stopped run left (with --kind or --in-place:
+                                             from the kinds' checkpoints)
     manage.py search_reindex --kind page     one kind (repeatable), written into the live index chunk by chunk
     manage.py search_reindex --in-place      every kind, chunk by chunk into the live index
     manage.py search_reindex --jobs 4        4 parallel writers (default: one per CPU)
