@@ -1,10 +1,11 @@
 """The site search's own index: one denormalised row per searchable item (a page, a document, a forum topic,
 a member profile), written by the registered sources through `search.indexing`.
 
-On PostgreSQL the table also carries two generated `tsvector` columns (migration 0002): `search_vector`
-(title weight A, body weight B, in the entry's own language: `en_unaccent`, `fr_unaccent` or
-`simple_unaccent`) and `title_vector` (the title alone, for the title boost), both GIN-indexed. On SQLite an
-FTS5 table shadows it (migration 0003). Neither is declared here: the ORM never reads them, the engines do.
+On PostgreSQL the table also carries generated `tsvector` columns, in the entry's own language (`en_unaccent`,
+`fr_unaccent` or `simple_unaccent`): `search_vector` (title weight A, body weight B; migration 0002),
+GIN-indexed, for matching; `title_vector` (the title alone, for the title boost); `rank_vector` (the title and
+body opening of a long entry, for ranking; migration 0006). On SQLite an FTS5 table shadows it (migration
+0003). None is declared here: the ORM never reads them, the engines do.
 """
 
 from django.db import models
