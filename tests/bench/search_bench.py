@@ -17,8 +17,8 @@ What it does:
    the live index with COPY, indexed once full, swapped in) and times it, then re-indexes a sample of 10,000
    entries (the corpus's mix of kinds) into the full live index as content changes do (`engine.index`).
    Wagtail's index: 1,000 entries through `backend.add_bulk` (what `update_index` calls), timed, and the rest
-   by one INSERT … SELECT checked to write the same rows (`wagtail_fill`: `add_bulk` runs at tens of entries
-   a second at full size); on a rerun with its index complete, 1,000 entries re-indexed through `add_bulk`;
+   by one INSERT … SELECT checked to write the same rows (`wagtail_fill`: `add_bulk` of the whole corpus
+   takes hours here); on a rerun with its index complete, 1,000 entries re-indexed through `add_bulk`;
 3. runs 200 two-word queries (varied words, four viewers from public to Community of Practice with grants,
    one in four with a facet filter) through `engine.search` — first page, total, the five facet counts,
    snippets, suggestion — after 20 warm-up queries; then the same queries through Wagtail's backend as a
@@ -505,9 +505,9 @@ def mixed_keys(queryset, counts: dict[str, int], size: int) -> list[str]:
 
 
 def index_wagtail(model, counts: dict[str, int], reindex: bool) -> Timing:
-    """Wagtail's rate is measured through its own `add_bulk` (what `update_index` calls, 1,000 a chunk). At full
-    size that runs at tens of entries a second (each chunk ends with `_refresh_title_norms`, which reads the
-    whole table), hours for the corpus: after WAGTAIL_TIMED entries the rest of its index is filled by
+    """Wagtail's rate is measured through its own `add_bulk` (what `update_index` calls, 1,000 a chunk). For the
+    whole corpus that takes hours here (each chunk also ends with `_refresh_title_norms`, which reads the whole
+    table): after WAGTAIL_TIMED entries the rest of its index is filled by
     `wagtail_fill`, one INSERT … SELECT writing the same rows, checked equal here on the timed ones."""
     from django.contrib.contenttypes.models import ContentType
     from wagtail.search.backends import get_search_backend
