@@ -65,21 +65,8 @@ RANK_TSQUERY = (
     "(CASE e.language WHEN 'fr' THEN plainto_tsquery('fr_unaccent', %(text)s)"
     " WHEN 'en' THEN plainto_tsquery('en_unaccent', %(text)s) ELSE plainto_tsquery('simple_unaccent', %(text)s) END)"
 )
-UPDATE_FIELDS = [
-    "kind",
-    "url",
-    "title",
-    "body",
-    "language",
-    "date",
-    "document_type",
-    "topics",
-    "year",
-    "access_level",
-    "is_restricted",
-    "grants",
-    "updated_at",
-]
+# Every column an upsert replaces: those the build copies, but the key it matches on.
+UPDATE_FIELDS = list(postgres_build.COLUMNS[1:])
 
 
 def entry_row(entry: SearchEntry) -> SearchIndexEntry:
@@ -103,22 +90,7 @@ def entry_row(entry: SearchEntry) -> SearchIndexEntry:
 def entry_values(entry: SearchEntry, now: datetime) -> tuple:
     """An entry as a row of postgres_build.COLUMNS (the build's COPY), cleaned as entry_row cleans it."""
     row = entry_row(entry)
-    return (
-        row.key,
-        row.kind,
-        row.url,
-        row.title,
-        row.body,
-        row.language,
-        row.date,
-        row.document_type,
-        row.topics,
-        row.year,
-        row.access_level,
-        row.is_restricted,
-        row.grants,
-        now,
-    )
+    return (*(getattr(row, column) for column in postgres_build.COLUMNS[:-1]), now)
 
 
 def upsert(rows: list[SearchIndexEntry]) -> None:
