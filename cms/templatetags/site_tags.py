@@ -103,12 +103,31 @@ def _menu_items(request) -> list[dict]:
     # (no group restriction is passed by anyone), and the level costs no query of its own.
     user = request.user
     audience = f"level-{access_level(user)}" if user.is_authenticated else "anonymous"
-    key = f"main-menu:{_generation(request)}:{get_language()}:{request.get_host()}:{audience}"
-    items = cache.get(key)
-    if items is None:
-        items = _build_menu_items(request)
-        cache.set(key, items, timeout=3600)
-    return items
+    generation = _generation(request)
+    key = f"main-menu:{generation}:{get_language()}:{request.get_host()}:{audience}"
+    return _frame_value(key, generation, lambda: _build_menu_items(request), 3600)
+
+
+# The frame's values (menu, branding) of the current generation, kept in this process too: every page asks for
+# them, and the generation is read from the cache on each request anyway, so a publish or a branding change
+# elsewhere still replaces them at the next request. Unbounded keys cannot pile up: a new generation starts
+# the memo again, and one generation has a few languages, hosts and audiences.
+_frame_memo: dict[int, dict[str, object]] = {}
+
+
+def _frame_value(key: str, generation: int | None, build, timeout: int):
+    values = _frame_memo.get(generation)
+    if values is not None and key in values:
+        return values[key]
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout=timeout)
+    if generation is not None:  # None: the cache is unreachable, and nothing would tell us when to forget it
+        if generation not in _frame_memo:
+            _frame_memo.clear()
+        _frame_memo.setdefault(generation, {})[key] = value
+    return value
 
 
 def _build_menu_items(request) -> list[dict]:
@@ -179,12 +198,8 @@ def site_branding(context) -> dict:
     Every page shows them: read from the database they cost two or three queries (site, settings, logo
     rendition) on each page.
     """
-    key = f"site-branding:{_generation(context.get('request'))}"
-    branding = cache.get(key)
-    if branding is None:
-        branding = _load_branding()
-        cache.set(key, branding, BRANDING_SECONDS)
-    return branding
+    generation = _generation(context.get("request"))
+    return _frame_value(f"site-branding:{generation}", generation, _load_branding, BRANDING_SECONDS)
 
 
 def _load_branding() -> dict:

@@ -22,6 +22,7 @@ from cms.models import (
 )
 from events.models import EventsIndexPage
 from network.choices import MemberCategory
+from network.page_cache import invalidate_anonymous_pages
 from tests.factories.cms import contact_page, make_document, make_image, publish_child
 from tests.factories.events import make_course, make_index
 
@@ -332,6 +333,20 @@ def test_menu_shows_top_level_pages_marked_for_menus_and_breadcrumbs_show_the_wa
     assert "Hidden from menu" not in nav
     crumbs = html.split('aria-label="Breadcrumb"')[1].split("</nav>")[0]
     assert 'href="/en/"' in crumbs and 'href="/en/about/"' in crumbs and "History" in crumbs
+
+
+def test_menu_follows_a_change_published_by_another_worker_at_the_next_request(client, site):
+    about = publish_child(site["en"], SectionIndexPage, title="About", show_in_menus=True)
+    news = publish_child(site["en"], StandardPage, title="Field news", show_in_menus=False)
+
+    def menu() -> str:
+        return client.get(about.url).content.decode().split('aria-label="Main"')[1].split("</nav>")[0]
+
+    assert "Field news" not in menu() and "Field news" not in menu()  # shown twice: kept by this process too
+    # Another worker publishes: the row changes and the shared generation is bumped, no signal runs here.
+    Page.objects.filter(pk=news.pk).update(show_in_menus=True)
+    invalidate_anonymous_pages()
+    assert '<a href="/en/field-news/">Field news</a>' in menu()
 
 
 def test_french_pages_live_under_fr(client, site):
