@@ -25,6 +25,15 @@ def current_generation() -> int:
     return generation
 
 
+def request_generation(request) -> int | None:
+    """The generation, read once per request: this cache, the menu and the branding of the page all ask."""
+    if request is None:
+        return current_generation()
+    if not hasattr(request, "_page_cache_generation"):
+        request._page_cache_generation = current_generation()
+    return request._page_cache_generation
+
+
 def invalidate_anonymous_pages() -> None:
     cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
 
@@ -41,7 +50,7 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not self._may_use_cache(request):
             return self.get_response(request)
-        generation = current_generation()
+        generation = request_generation(request)
         if generation is None:
             return self.get_response(request)
         key = f"anonymous-pages:{generation}:{request.get_host()}:{request.get_full_path()}"

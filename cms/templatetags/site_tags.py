@@ -9,7 +9,7 @@ from wagtail.models import Locale, Page, Site
 
 from campaigns.permissions import can_view_campaign
 from cms.access import filter_pages_for_user
-from network.page_cache import current_generation
+from network.page_cache import request_generation
 from network.permissions import access_level
 
 register = template.Library()
@@ -103,7 +103,7 @@ def _menu_items(request) -> list[dict]:
     # (no group restriction is passed by anyone), and the level costs no query of its own.
     user = request.user
     audience = f"level-{access_level(user)}" if user.is_authenticated else "anonymous"
-    generation = _generation(request)
+    generation = request_generation(request)
     key = f"main-menu:{generation}:{get_language()}:{request.get_host()}:{audience}"
     return _frame_value(key, generation, lambda: _build_menu_items(request), 3600)
 
@@ -182,15 +182,6 @@ def campaign_visible(context, campaign) -> bool:
 BRANDING_SECONDS = 3600
 
 
-def _generation(request) -> int:
-    """The page cache generation, read once per request (the menu and the branding both ask)."""
-    if request is None:
-        return current_generation()
-    if not hasattr(request, "_page_cache_generation"):
-        request._page_cache_generation = current_generation()
-    return request._page_cache_generation
-
-
 @register.simple_tag(takes_context=True)
 def site_branding(context) -> dict:
     """The default site's name and logo for the header, as plain values kept in the cache.
@@ -198,7 +189,7 @@ def site_branding(context) -> dict:
     Every page shows them: read from the database they cost two or three queries (site, settings, logo
     rendition) on each page.
     """
-    generation = _generation(context.get("request"))
+    generation = request_generation(context.get("request"))
     return _frame_value(f"site-branding:{generation}", generation, _load_branding, BRANDING_SECONDS)
 
 
