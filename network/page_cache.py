@@ -16,7 +16,7 @@ GENERATION_KEY = "anonymous-pages:generation"
 CACHE_HEADER = "X-Page-Cache"
 
 
-def current_generation() -> int:
+def current_generation() -> int | None:
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
